@@ -1,0 +1,260 @@
+/**
+ * Versioned, idempotent schema migrations. The warehouse (demo tables, rollups, ground truth) and the
+ * app's own state (conversations, alerts, audit log, feedback vectors) are migrated separately because
+ * they may live in different databases; by default both are the same embedded store.
+ *
+ * Append new migrations at the end of a list; never edit one that has shipped.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Warehouse tables, named as in DESIGN.md. Ground truth lives in its own schema that no tool reads. */
+export const WAREHOUSE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'demo-warehouse-tables',
+    sql: `
+CREATE TABLE IF NOT EXISTS users (
+  user_id integer PRIMARY KEY,
+  email text NOT NULL,
+  phone text,
+  full_name text NOT NULL,
+  address text,
+  country char(2) NOT NULL,
+  kyc_level smallint NOT NULL,
+  vip_tier smallint NOT NULL,
+  platform text NOT NULL,
+  status text NOT NULL,
+  created_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS users_created_at ON users (created_at);
+
+CREATE TABLE IF NOT EXISTS kyc_reviews (
+  review_id integer PRIMARY KEY,
+  user_id integer NOT NULL,
+  kyc_level smallint NOT NULL,
+  status text NOT NULL,
+  submitted_at timestamptz NOT NULL,
+  decided_at timestamptz,
+  reject_reason text
+);
+CREATE INDEX IF NOT EXISTS kyc_reviews_decided_at ON kyc_reviews (decided_at);
+CREATE INDEX IF NOT EXISTS kyc_reviews_submitted_at ON kyc_reviews (submitted_at);
+
+CREATE TABLE IF NOT EXISTS assets (
+  symbol text PRIMARY KEY,
+  name text NOT NULL,
+  category text NOT NULL,
+  chains text NOT NULL,
+  price_usd double precision NOT NULL,
+  is_stablecoin boolean NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS products (
+  product_id text PRIMARY KEY,
+  name text NOT NULL,
+  product text NOT NULL,
+  asset text,
+  description text NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS trades (
+  trade_id bigint PRIMARY KEY,
+  user_id integer NOT NULL,
+  market text NOT NULL,
+  asset text NOT NULL,
+  quote_asset text NOT NULL,
+  product text NOT NULL,
+  side text NOT NULL,
+  price double precision NOT NULL,
+  quantity double precision NOT NULL,
+  notional_usd double precision NOT NULL,
+  fee_usd double precision NOT NULL,
+  platform text NOT NULL,
+  executed_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS trades_executed_at ON trades (executed_at);
+CREATE INDEX IF NOT EXISTS trades_user_id ON trades (user_id, executed_at);
+
+CREATE TABLE IF NOT EXISTS deposits (
+  deposit_id bigint PRIMARY KEY,
+  user_id integer NOT NULL,
+  asset text NOT NULL,
+  chain text NOT NULL,
+  amount double precision NOT NULL,
+  amount_usd double precision NOT NULL,
+  from_address text,
+  to_address text,
+  tx_hash text,
+  platform text NOT NULL,
+  status text NOT NULL,
+  created_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deposits_created_at ON deposits (created_at);
+CREATE INDEX IF NOT EXISTS deposits_user_id ON deposits (user_id, created_at);
+
+CREATE TABLE IF NOT EXISTS withdrawals (
+  withdrawal_id bigint PRIMARY KEY,
+  user_id integer NOT NULL,
+  asset text NOT NULL,
+  chain text NOT NULL,
+  amount double precision NOT NULL,
+  amount_usd double precision NOT NULL,
+  to_address text,
+  tx_hash text,
+  platform text NOT NULL,
+  status text NOT NULL,
+  created_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS withdrawals_created_at ON withdrawals (created_at);
+CREATE INDEX IF NOT EXISTS withdrawals_user_id ON withdrawals (user_id, created_at);
+
+CREATE TABLE IF NOT EXISTS logins (
+  login_id bigint PRIMARY KEY,
+  user_id integer NOT NULL,
+  ip text NOT NULL,
+  device_id text NOT NULL,
+  country char(2) NOT NULL,
+  platform text NOT NULL,
+  created_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS logins_user_id ON logins (user_id, created_at);
+CREATE INDEX IF NOT EXISTS logins_device_id ON logins (device_id);
+
+CREATE TABLE IF NOT EXISTS address_labels (
+  address text NOT NULL,
+  chain text NOT NULL,
+  label text NOT NULL,
+  name text,
+  source text NOT NULL,
+  PRIMARY KEY (chain, address)
+);
+
+CREATE TABLE IF NOT EXISTS chain_transfers (
+  transfer_id bigint PRIMARY KEY,
+  chain text NOT NULL,
+  tx_hash text NOT NULL,
+  from_address text NOT NULL,
+  to_address text NOT NULL,
+  asset text NOT NULL,
+  amount double precision NOT NULL,
+  amount_usd double precision NOT NULL,
+  block_time timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chain_transfers_from ON chain_transfers (from_address);
+CREATE INDEX IF NOT EXISTS chain_transfers_to ON chain_transfers (to_address);
+
+CREATE TABLE IF NOT EXISTS user_events (
+  event_id bigint PRIMARY KEY,
+  user_id integer NOT NULL,
+  item_id text NOT NULL,
+  item_type text NOT NULL,
+  event_type text NOT NULL,
+  created_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS user_events_user_id ON user_events (user_id);
+
+CREATE TABLE IF NOT EXISTS feedback (
+  feedback_id text PRIMARY KEY,
+  user_id integer,
+  channel text NOT NULL,
+  platform text NOT NULL,
+  text text NOT NULL,
+  rating smallint,
+  sentiment text NOT NULL,
+  created_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS feedback_created_at ON feedback (created_at);
+
+CREATE TABLE IF NOT EXISTS aml_alerts (
+  alert_id bigint PRIMARY KEY,
+  user_id integer NOT NULL,
+  scenario text NOT NULL,
+  score double precision NOT NULL,
+  status text NOT NULL,
+  created_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS aml_alerts_created_at ON aml_alerts (created_at);
+
+CREATE SCHEMA IF NOT EXISTS ground_truth;
+CREATE TABLE IF NOT EXISTS ground_truth.aml_cases (
+  user_id integer NOT NULL,
+  scenario text NOT NULL,
+  planted_at timestamptz NOT NULL,
+  details text NOT NULL,
+  PRIMARY KEY (scenario, user_id)
+);
+CREATE TABLE IF NOT EXISTS ground_truth.outliers (
+  user_id integer PRIMARY KEY,
+  kind text NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ground_truth.feedback_spike (
+  intent text NOT NULL,
+  start_at timestamptz NOT NULL,
+  end_at timestamptz NOT NULL,
+  extra_messages integer NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS demo_metadata (
+  key text PRIMARY KEY,
+  value text NOT NULL
+);
+`,
+  },
+];
+
+/** The app's own state. Vectors and later tables are added by their own migrations. */
+export const APP_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'audit-and-conversations',
+    sql: `
+CREATE SCHEMA IF NOT EXISTS app;
+CREATE TABLE IF NOT EXISTS app.audit_log (
+  audit_id bigserial PRIMARY KEY,
+  at timestamptz NOT NULL DEFAULT now(),
+  request_id text NOT NULL,
+  actor text NOT NULL,
+  surface text NOT NULL,
+  kind text NOT NULL,
+  question text,
+  tool text,
+  args jsonb,
+  sql text,
+  row_count integer,
+  duration_ms double precision,
+  masked boolean,
+  allowed boolean NOT NULL DEFAULT true,
+  error text
+);
+CREATE INDEX IF NOT EXISTS audit_log_at ON app.audit_log (at);
+-- Append-only: updates and deletes are refused by the database itself, not only by our code.
+CREATE OR REPLACE FUNCTION app.audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'app.audit_log is append-only';
+END $$;
+DROP TRIGGER IF EXISTS audit_log_no_change ON app.audit_log;
+CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON app.audit_log
+  FOR EACH ROW EXECUTE FUNCTION app.audit_log_append_only();
+
+CREATE TABLE IF NOT EXISTS app.conversations (
+  conversation_id text PRIMARY KEY,
+  surface text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS app.conversation_turns (
+  turn_id bigserial PRIMARY KEY,
+  conversation_id text NOT NULL REFERENCES app.conversations (conversation_id),
+  role text NOT NULL,
+  content text NOT NULL,
+  route jsonb,
+  at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS conversation_turns_conversation ON app.conversation_turns (conversation_id, turn_id);
+`,
+  },
+];

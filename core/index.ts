@@ -17,3 +17,13 @@ export type { Progress } from './progress.js';
 export { createProgress } from './progress.js';
 export type { Random } from './random.js';
 export { createRandom, hashString } from './random.js';
+export {
+  canSeePii,
+  maskAddress,
+  maskEmail,
+  maskName,
+  maskPhone,
+  maskPiiInText,
+  maskWalletAddress,
+  PII_ROLES,
+} from './pii.js';

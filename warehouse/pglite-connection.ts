@@ -29,7 +29,8 @@ export async function createPgliteConnection(options: PgliteConnectionOptions = 
     extensions: { vector },
     parsers: POSTGRES_PARSERS,
   });
-  await database.exec('CREATE EXTENSION IF NOT EXISTS vector');
+  // Every date computation in the semantic layer is UTC (DESIGN.md time conventions).
+  await database.exec("SET TimeZone = 'UTC'; CREATE EXTENSION IF NOT EXISTS vector");
   let closed = false;
   const connection = wrap(database, false);
   return {

@@ -37,6 +37,8 @@ export async function createPostgresConnection(options: PostgresConnectionOption
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.maxConnections ?? 4,
+    // Every date computation in the semantic layer is UTC (DESIGN.md time conventions).
+    options: '-c TimeZone=UTC',
     types: typeParsers as pg.CustomTypesConfig,
   });
   // Fail fast with a clear message when the server is not there.

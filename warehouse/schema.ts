@@ -197,6 +197,19 @@ CREATE TABLE IF NOT EXISTS ground_truth.feedback_spike (
   end_at timestamptz NOT NULL,
   extra_messages integer NOT NULL
 );
+-- Look-alikes of each AML scenario that a precise rule must NOT flag (see warehouse/demo/aml-scenarios.ts).
+CREATE TABLE IF NOT EXISTS ground_truth.aml_near_misses (
+  user_id integer NOT NULL,
+  scenario text NOT NULL,
+  kind text NOT NULL,
+  details text NOT NULL,
+  PRIMARY KEY (scenario, user_id)
+);
+-- The Banking77 intent of every feedback row (topic quality is measured against it).
+CREATE TABLE IF NOT EXISTS ground_truth.feedback_labels (
+  feedback_id text PRIMARY KEY,
+  intent text NOT NULL
+);
 
 CREATE TABLE IF NOT EXISTS demo_metadata (
   key text PRIMARY KEY,
@@ -255,6 +268,81 @@ CREATE TABLE IF NOT EXISTS app.conversation_turns (
   at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS conversation_turns_conversation ON app.conversation_turns (conversation_id, turn_id);
+`,
+  },
+  {
+    version: 2,
+    name: 'embedding-models',
+    // Fitted embedding models that have no files of their own (the LSA fallback), by name; see
+    // embeddings/lsa-store.ts. model_id is the embedder id vectors are stored under.
+    sql: `
+CREATE SCHEMA IF NOT EXISTS app;
+CREATE TABLE IF NOT EXISTS app.embedding_models (
+  name text PRIMARY KEY,
+  kind text NOT NULL,
+  model_id text NOT NULL,
+  dimensions integer NOT NULL,
+  document_count integer NOT NULL,
+  model bytea NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+`,
+  },
+  {
+    version: 3,
+    name: 'recommendations',
+    // Precomputed recommendations (models/recommend/refresh.ts), replaced in bulk by each refresh and
+    // read by the recommend_for_user and similar_items tools. Runs are kept as a history.
+    sql: `
+CREATE SCHEMA IF NOT EXISTS app;
+CREATE TABLE IF NOT EXISTS app.recommendation_runs (
+  run_id bigserial PRIMARY KEY,
+  model text NOT NULL,
+  parameters jsonb NOT NULL,
+  status text NOT NULL,
+  started_at timestamptz NOT NULL,
+  finished_at timestamptz,
+  users integer,
+  items integer,
+  interactions integer,
+  depth integer NOT NULL,
+  train_seconds double precision,
+  error text
+);
+CREATE TABLE IF NOT EXISTS app.recommendation_items (
+  item_id text PRIMARY KEY,
+  item_type text NOT NULL,
+  label text NOT NULL,
+  name text NOT NULL,
+  users integer NOT NULL,
+  run_id bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS app.recommendations (
+  user_id integer NOT NULL,
+  rank smallint NOT NULL,
+  item_id text NOT NULL,
+  score real NOT NULL,
+  reason text NOT NULL,
+  run_id bigint NOT NULL,
+  PRIMARY KEY (user_id, rank)
+);
+CREATE TABLE IF NOT EXISTS app.similar_items (
+  item_id text NOT NULL,
+  rank smallint NOT NULL,
+  other_item_id text NOT NULL,
+  score real NOT NULL,
+  co_users integer NOT NULL,
+  run_id bigint NOT NULL,
+  PRIMARY KEY (item_id, rank)
+);
+CREATE TABLE IF NOT EXISTS app.popular_items (
+  segment text NOT NULL,
+  rank smallint NOT NULL,
+  item_id text NOT NULL,
+  users integer NOT NULL,
+  run_id bigint NOT NULL,
+  PRIMARY KEY (segment, rank)
+);
 `,
   },
 ];

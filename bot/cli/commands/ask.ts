@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { formatOutcomeForTerminal, outcomeToJson } from '../print.js';
+import { type GlobalFlags, openRuntime, parseNow, terminalAsker } from '../runtime.js';
+
+/** `analyst ask "QUESTION" [--now T] [--json]`: one question, one answer. */
+export function registerAskCommand(program: Command): void {
+  program
+    .command('ask')
+    .description('Answer one question')
+    .argument('<question...>', 'the question, in plain English')
+    .action(async (words: string[], _options: unknown, command: Command) => {
+      const flags = command.optsWithGlobals<GlobalFlags>();
+      const runtime = await openRuntime(flags, { requireData: true });
+      try {
+        const outcome = await runtime.pipeline.ask({
+          question: words.join(' '),
+          asker: terminalAsker(runtime.config, flags.role),
+          now: parseNow(flags.now),
+        });
+        process.stdout.write(`${flags.json ? JSON.stringify(outcomeToJson(outcome)) : formatOutcomeForTerminal(outcome)}\n`);
+        // A question the bot could not answer is a failure for scripts; a clarifying question is not.
+        if (outcome.error) process.exitCode = 1;
+      } finally {
+        await runtime.close();
+      }
+    });
+}

@@ -1,0 +1,359 @@
+import { z } from 'zod';
+import { InvalidInputError } from '../core/errors.js';
+import {
+  CATALOGUE_SQL,
+  type CatalogueItem,
+  cachedServingModel,
+  coldStartReason,
+  EVENT_PAIRS_PARAMS,
+  EVENT_PAIRS_SQL,
+  type EventPair,
+  type EventPairRow,
+  eventPairsFromRows,
+  isOwned,
+  parseSegmentKey,
+  recommendForPairs,
+  segmentKeys,
+  USER_EVENT_PAIRS_SQL,
+} from '../models/recommend/index.js';
+import { defineTool, type ExecutedSql, runAuditedQuery, type ToolContext } from './define-tool.js';
+
+/** Input of `recommend_for_user`. */
+export const recommendForUserInput = z.object({
+  user_id: z
+    .number()
+    .int()
+    .positive()
+    .max(2_147_483_647)
+    .describe('Exchange user id (integer) to recommend assets and products to. Example: 48213'),
+  k: z
+    .number()
+    .int()
+    .min(1)
+    .max(50)
+    .default(5)
+    .describe('How many items to recommend, 1 to 50 (default 5). Example: 5'),
+});
+
+/** One recommended item. */
+export interface RecommendedItem {
+  readonly rank: number;
+  readonly itemId: string;
+  /** 'asset' or 'product'. */
+  readonly itemType: string;
+  /** Symbol of an asset ('SOL'), name of a product ('SOL Staking'). */
+  readonly label: string;
+  readonly name: string;
+  /** Model score (EASE: additive evidence from the user's items); for cold start, users in the segment. */
+  readonly score: number;
+  /** Why, in words: "because you traded ARB and OP". */
+  readonly reason: string;
+}
+
+/** Result of `recommend_for_user`. */
+export interface RecommendForUserResult {
+  readonly kind: 'recommend_for_user';
+  readonly user: { readonly userId: number; readonly country: string; readonly vipTier: number };
+  /** Where the list came from: the last refresh, a model trained on the fly, or popularity for a new user. */
+  readonly source: 'precomputed' | 'on_the_fly' | 'cold_start';
+  /** Model behind the list ('popularity' for cold start). */
+  readonly model: string;
+  /** When the precomputed tables were refreshed (ISO), or null when there has been no refresh. */
+  readonly refreshedAt: string | null;
+  /** Anything the reader should know (no refresh yet, computed on the fly and why). */
+  readonly note: string | null;
+  readonly items: readonly RecommendedItem[];
+  /** Labels of the items the user holds (traded) or subscribed to, which are never recommended. */
+  readonly excluded: readonly string[];
+  readonly sql: ExecutedSql[];
+}
+
+interface RunRow {
+  run_id: number;
+  model: string;
+  finished_at: string;
+  depth: number;
+}
+
+/**
+ * `recommend_for_user`: what to show one user, served from the precomputed tables of the last refresh,
+ * without what they already hold or subscribed to, each item with a reason. A user with no events gets
+ * what is popular in their country and VIP tier. Without a refresh, the model is trained on the fly.
+ */
+export const recommendForUserTool = defineTool({
+  name: 'recommend_for_user',
+  description:
+    'Recommend assets and products to show one exchange user, each with a reason from their own activity ("because you traded ARB and OP"). Excludes what the user already holds (traded) or subscribed to. New users with no activity get what is popular in their country and VIP tier.',
+  input: recommendForUserInput,
+  async run(input, context): Promise<RecommendForUserResult> {
+    const sql: ExecutedSql[] = [];
+    const query = async <Row>(text: string, params: readonly unknown[], store: 'warehouse' | 'app') => {
+      const { rows, executed } = await runAuditedQuery<Row>(
+        context,
+        'recommend_for_user',
+        text,
+        params,
+        store === 'app' ? context.app : context.warehouse,
+      );
+      sql.push(executed);
+      return rows;
+    };
+    const userId = input.user_id;
+    const k = input.k;
+    const [user] = await query<{ user_id: number; country: string; vip_tier: number }>(
+      'SELECT user_id, country, vip_tier FROM users WHERE user_id = $1',
+      [userId],
+      'warehouse',
+    );
+    if (!user) {
+      throw new InvalidInputError(
+        'user_unknown',
+        `Unknown user ${userId}: there is no user with this user_id in the warehouse.`,
+      );
+    }
+    const country = String(user.country).trim();
+    const vipTier = Number(user.vip_tier);
+    const pairs = eventPairsFromRows(
+      await query<EventPairRow>(USER_EVENT_PAIRS_SQL, [...EVENT_PAIRS_PARAMS, userId], 'warehouse'),
+    );
+    const ownedIds = new Set(pairs.filter(isOwned).map((pair) => pair.itemId));
+    const [run] = await query<RunRow>(
+      `SELECT run_id, model, finished_at, depth FROM app.recommendation_runs
+       WHERE status = 'done' ORDER BY run_id DESC LIMIT 1`,
+      [],
+      'app',
+    );
+    const base = { kind: 'recommend_for_user' as const, user: { userId, country, vipTier }, sql };
+
+    if (run && pairs.length === 0) {
+      // Cold start from the precomputed segment lists: the most specific segment that has one.
+      const keys = segmentKeys(country, vipTier);
+      const rows = await query<{
+        segment: string;
+        rank: number;
+        item_id: string;
+        users: number;
+        item_type: string;
+        label: string;
+        name: string;
+      }>(
+        `SELECT p.segment, p.rank, p.item_id, p.users, i.item_type, i.label, i.name
+         FROM app.popular_items p JOIN app.recommendation_items i USING (item_id)
+         WHERE p.segment = ANY($1) ORDER BY p.rank`,
+        [keys],
+        'app',
+      );
+      const segment = keys.find((key) => rows.some((row) => row.segment === key)) ?? '*';
+      const reason = coldStartReason(parseSegmentKey(segment));
+      const items = rows
+        .filter((row) => row.segment === segment)
+        .slice(0, k)
+        .map((row, index) => ({
+          rank: index + 1,
+          itemId: row.item_id,
+          itemType: row.item_type,
+          label: row.label,
+          name: row.name,
+          score: Number(row.users),
+          reason,
+        }));
+      return {
+        ...base,
+        source: 'cold_start',
+        model: 'popularity',
+        refreshedAt: run.finished_at,
+        note:
+          segment === keys[0]
+            ? null
+            : `Too few active users share this user's country and tier; using ${segment === '*' ? 'the whole exchange' : `users in ${country}`}.`,
+        items,
+        excluded: [],
+      };
+    }
+
+    if (run && pairs.length > 0) {
+      const rows = await query<{
+        rank: number;
+        item_id: string;
+        score: number;
+        reason: string;
+        item_type: string;
+        label: string;
+        name: string;
+      }>(
+        `SELECT r.rank, r.item_id, r.score, r.reason, i.item_type, i.label, i.name
+         FROM app.recommendations r JOIN app.recommendation_items i USING (item_id)
+         WHERE r.user_id = $1 ORDER BY r.rank`,
+        [userId],
+        'app',
+      );
+      // Items bought or subscribed since the refresh are dropped here too.
+      const fresh = rows.filter((row) => !ownedIds.has(row.item_id));
+      const complete = rows.length < Number(run.depth) || fresh.length >= k;
+      if (rows.length > 0 && complete) {
+        return {
+          ...base,
+          source: 'precomputed',
+          model: run.model,
+          refreshedAt: run.finished_at,
+          note: null,
+          items: fresh.slice(0, k).map((row, index) => ({
+            rank: index + 1,
+            itemId: row.item_id,
+            itemType: row.item_type,
+            label: row.label,
+            name: row.name,
+            score: Number(row.score),
+            reason: row.reason,
+          })),
+          excluded: await labelsOf(query, ownedIds, 'app'),
+        };
+      }
+      const why =
+        rows.length === 0
+          ? 'this user has no precomputed list (their activity is newer than the last refresh)'
+          : `k = ${k} is more than the ${run.depth} items precomputed per user`;
+      return onTheFly(context, query, base, pairs, ownedIds, k, run, `Computed on the fly: ${why}.`);
+    }
+
+    // No refresh has run: train on the fly (cached), or popularity for a user with no events.
+    if (pairs.length > 0) {
+      return onTheFly(
+        context,
+        query,
+        base,
+        pairs,
+        ownedIds,
+        k,
+        undefined,
+        'Recommendations have not been refreshed yet; computed on the fly from user_events (run the recommendations refresh to serve them precomputed).',
+      );
+    }
+    return coldStartOnTheFly(query, base, country, vipTier, k);
+  },
+});
+
+type Query = <Row>(text: string, params: readonly unknown[], store: 'warehouse' | 'app') => Promise<Row[]>;
+
+type Base = Pick<RecommendForUserResult, 'kind' | 'user' | 'sql'>;
+
+async function onTheFly(
+  context: ToolContext,
+  query: Query,
+  base: Base,
+  pairs: readonly EventPair[],
+  ownedIds: ReadonlySet<string>,
+  k: number,
+  run: RunRow | undefined,
+  note: string,
+): Promise<RecommendForUserResult> {
+  const serving = await cachedServingModel(context.warehouse, async () => ({
+    pairs: eventPairsFromRows(await query<EventPairRow>(EVENT_PAIRS_SQL, EVENT_PAIRS_PARAMS, 'warehouse')),
+    catalogue: await loadCatalogue(query),
+  }));
+  const catalogue = new Map((await loadCatalogue(query)).map((item) => [item.itemId, item] as const));
+  const items = recommendForPairs(serving, pairs, k).map((entry) => {
+    const item = catalogue.get(entry.itemId);
+    return {
+      rank: entry.rank,
+      itemId: entry.itemId,
+      itemType: item?.itemType ?? 'unknown',
+      label: item?.label ?? entry.itemId,
+      name: item?.name ?? entry.itemId,
+      score: entry.score,
+      reason: entry.reason,
+    };
+  });
+  return {
+    ...base,
+    source: 'on_the_fly',
+    model: serving.model.name,
+    refreshedAt: run?.finished_at ?? null,
+    note,
+    items,
+    excluded: [...ownedIds].sort().map((id) => catalogue.get(id)?.label ?? id),
+  };
+}
+
+async function coldStartOnTheFly(
+  query: Query,
+  base: Base,
+  country: string,
+  vipTier: number,
+  k: number,
+): Promise<RecommendForUserResult> {
+  // Most specific segment first; a segment with no activity at all falls through to the next.
+  const attempts: {
+    where: string;
+    params: unknown[];
+    segment: { country: string | null; vipTier: number | null };
+  }[] = [
+    {
+      where: 'u.country = $2 AND u.vip_tier = $3',
+      params: [country, vipTier],
+      segment: { country, vipTier },
+    },
+    { where: 'u.country = $2', params: [country], segment: { country, vipTier: null } },
+    { where: 'true', params: [], segment: { country: null, vipTier: null } },
+  ];
+  const catalogue = new Map((await loadCatalogue(query)).map((item) => [item.itemId, item] as const));
+  for (const [index, attempt] of attempts.entries()) {
+    const rows = await query<{ item_id: string; users: number }>(
+      `SELECT e.item_id, count(DISTINCT e.user_id)::int AS users
+       FROM user_events e JOIN users u USING (user_id)
+       WHERE ${attempt.where}
+       GROUP BY e.item_id ORDER BY users DESC, e.item_id LIMIT $1`,
+      [k, ...attempt.params],
+      'warehouse',
+    );
+    const last = index === attempts.length - 1;
+    if (rows.length === 0 && !last) continue;
+    const reason = coldStartReason(attempt.segment);
+    return {
+      ...base,
+      source: 'cold_start',
+      model: 'popularity',
+      refreshedAt: null,
+      note: 'Recommendations have not been refreshed yet; popularity computed on the fly from user_events.',
+      items: rows.map((row, position) => {
+        const item = catalogue.get(row.item_id);
+        return {
+          rank: position + 1,
+          itemId: row.item_id,
+          itemType: item?.itemType ?? 'unknown',
+          label: item?.label ?? row.item_id,
+          name: item?.name ?? row.item_id,
+          score: Number(row.users),
+          reason,
+        };
+      }),
+      excluded: [],
+    };
+  }
+  throw new Error('unreachable: the last cold-start attempt always returns');
+}
+
+async function loadCatalogue(query: Query): Promise<CatalogueItem[]> {
+  const rows = await query<{ item_id: string; item_type: string; label: string; name: string }>(
+    CATALOGUE_SQL,
+    [],
+    'warehouse',
+  );
+  return rows.map((row) => ({
+    itemId: row.item_id,
+    itemType: row.item_type,
+    label: row.label,
+    name: row.name,
+  }));
+}
+
+async function labelsOf(query: Query, ids: ReadonlySet<string>, store: 'app'): Promise<string[]> {
+  if (ids.size === 0) return [];
+  const rows = await query<{ item_id: string; label: string }>(
+    'SELECT item_id, label FROM app.recommendation_items WHERE item_id = ANY($1)',
+    [[...ids]],
+    store,
+  );
+  const labels = new Map(rows.map((row) => [row.item_id, row.label] as const));
+  return [...ids].sort().map((id) => labels.get(id) ?? id);
+}

@@ -38,7 +38,9 @@ export default async function embeddingsBench(args: string[]): Promise<void> {
   const split = splitCorpus(rows, 42);
   const corpus = quick ? split.corpus.slice(0, 2000) : split.corpus;
   const queries = quick ? split.queries.slice(0, 500) : split.queries;
-  print(`Banking77: ${rows.length} labelled texts; split seed 42 → ${corpus.length} indexed, ${queries.length} queries${quick ? ' (--quick subset)' : ''}`);
+  print(
+    `Banking77: ${rows.length} labelled texts; split seed 42 → ${corpus.length} indexed, ${queries.length} queries${quick ? ' (--quick subset)' : ''}`,
+  );
   const sample = split.corpus.slice(0, 512).map((row) => row.text);
 
   let transformerVectors: { corpus: Float32Array[]; queries: Float32Array[] } | undefined;
@@ -65,7 +67,11 @@ export default async function embeddingsBench(args: string[]): Promise<void> {
       const embedder =
         batchSize === q8.batchSize
           ? q8
-          : await createTransformerEmbedder({ modelDir: DEFAULT_EMBEDDING_MODEL_DIR, batchSize, cacheSize: 0 });
+          : await createTransformerEmbedder({
+              modelDir: DEFAULT_EMBEDDING_MODEL_DIR,
+              batchSize,
+              cacheSize: 0,
+            });
       const texts = batchSize === 1 ? sample.slice(0, 128) : sample;
       const run = await measure(() => embedder.embed(texts));
       print(
@@ -74,7 +80,9 @@ export default async function embeddingsBench(args: string[]): Promise<void> {
       if (embedder !== q8) await embedder.dispose();
     }
     const fp32Run = await measure(() => fp32Load.value.embed(sample));
-    print(`    fp32 at batch ${fp32Load.value.batchSize}: ${rate(sample.length, fp32Run.wallMs)} sentences/s`);
+    print(
+      `    fp32 at batch ${fp32Load.value.batchSize}: ${rate(sample.length, fp32Run.wallMs)} sentences/s`,
+    );
     await fp32Load.value.dispose();
 
     const cached = await createTransformerEmbedder({ modelDir: DEFAULT_EMBEDDING_MODEL_DIR });
@@ -126,7 +134,12 @@ export default async function embeddingsBench(args: string[]): Promise<void> {
     );
   };
   if (transformerVectors) report('transformer (USE-lite q8)', transformerVectors);
-  const splitFit = await measure(async () => fitLsaModel(corpus.map((row) => row.text), { seed: 42 }));
+  const splitFit = await measure(async () =>
+    fitLsaModel(
+      corpus.map((row) => row.text),
+      { seed: 42 },
+    ),
+  );
   const splitLsa: Embedder = createLsaEmbedder(splitFit.value);
   const lsaVectors = {
     corpus: await splitLsa.embed(corpus.map((row) => row.text)),
@@ -136,8 +149,12 @@ export default async function embeddingsBench(args: string[]): Promise<void> {
   if (transformerVectors) {
     // Concatenating √w·a and √(1−w)·b makes cosine = w·cos_a + (1−w)·cos_b: a cheap score fusion.
     const fused = (weight: number) => ({
-      corpus: transformerVectors.corpus.map((vector, index) => concat(vector, lsaVectors.corpus[index]!, weight)),
-      queries: transformerVectors.queries.map((vector, index) => concat(vector, lsaVectors.queries[index]!, weight)),
+      corpus: transformerVectors.corpus.map((vector, index) =>
+        concat(vector, lsaVectors.corpus[index]!, weight),
+      ),
+      queries: transformerVectors.queries.map((vector, index) =>
+        concat(vector, lsaVectors.queries[index]!, weight),
+      ),
     });
     report('0.5·transformer + 0.5·LSA (cosine fusion)', fused(0.5));
   }

@@ -14,7 +14,12 @@ import { loadLsaModel, saveLsaModel } from './lsa-store.js';
 import { createTransformerEmbedder, type TransformerEmbedder } from './transformer-embedder.js';
 
 /** The shared Universal Sentence Encoder Lite folder (see ../shared/models/README.md). */
-export const DEFAULT_EMBEDDING_MODEL_DIR = join(SHARED_DIR, 'models', 'local', 'universal-sentence-encoder-lite');
+export const DEFAULT_EMBEDDING_MODEL_DIR = join(
+  SHARED_DIR,
+  'models',
+  'local',
+  'universal-sentence-encoder-lite',
+);
 
 /** Name of the fallback model in `app.embedding_models` unless told otherwise. */
 export const DEFAULT_LSA_MODEL_NAME = 'default';
@@ -92,7 +97,11 @@ export async function createDefaultEmbedder(options: DefaultEmbedderOptions = {}
   const name = options.lsaName ?? DEFAULT_LSA_MODEL_NAME;
   if (options.app) {
     const stored = await loadLsaModel(options.app, name);
-    if (stored) return wrap(createLsaEmbedder(stored), `${why}; using the LSA model '${name}' stored in the app database`);
+    if (stored)
+      return wrap(
+        createLsaEmbedder(stored),
+        `${why}; using the LSA model '${name}' stored in the app database`,
+      );
   }
   if (!options.fallbackCorpus) {
     throw new EmbeddingModelMissingError(

@@ -213,7 +213,8 @@ export function serializeLsaModel(model: LsaModel): Uint8Array {
   bytes.set(termBytes, 12 + headerBytes.length);
   let offset = floatsAt;
   for (const array of [model.vocabulary.idf, model.singularValues, scales]) {
-    for (let index = 0; index < array.length; index++, offset += 4) view.setFloat32(offset, array[index]!, true);
+    for (let index = 0; index < array.length; index++, offset += 4)
+      view.setFloat32(offset, array[index]!, true);
   }
   bytes.set(new Uint8Array(quantized.buffer, quantized.byteOffset, quantized.byteLength), offset);
   return bytes;
@@ -239,7 +240,10 @@ function quantizeRows(
     scales[row] = scale;
     if (scale === 0) continue;
     for (let column = 0; column < width; column++) {
-      quantized[row * width + column] = Math.max(-127, Math.min(127, Math.round(values[row * width + column]! / scale)));
+      quantized[row * width + column] = Math.max(
+        -127,
+        Math.min(127, Math.round(values[row * width + column]! / scale)),
+      );
     }
   }
   return { quantized, scales };
@@ -266,7 +270,8 @@ export function deserializeLsaModel(bytes: Uint8Array, source = 'from bytes'): L
     throw new EmbeddingModelInvalidError(source, reason);
   };
   const decoder = new TextDecoder();
-  if (bytes.length < 12 || decoder.decode(bytes.subarray(0, 4)) !== MAGIC) fail('it does not start with LSA1');
+  if (bytes.length < 12 || decoder.decode(bytes.subarray(0, 4)) !== MAGIC)
+    fail('it does not start with LSA1');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getUint32(4, true);
   if (8 + headerLength + 4 > bytes.length) fail('it is truncated');
@@ -308,11 +313,7 @@ export function deserializeLsaModel(bytes: Uint8Array, source = 'from bytes'): L
     documentCount: header.documentCount,
     features: header.features,
     componentScaling: header.componentScaling,
-    vocabulary: vocabularyFromTerms(
-      terms.slice(0, header.wordTerms),
-      terms.slice(header.wordTerms),
-      idf,
-    ),
+    vocabulary: vocabularyFromTerms(terms.slice(0, header.wordTerms), terms.slice(header.wordTerms), idf),
     components,
     singularValues,
   };

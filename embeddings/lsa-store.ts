@@ -1,10 +1,5 @@
 import type { SqlConnection } from '../warehouse/connection.js';
-import {
-  deserializeLsaModel,
-  type LsaModel,
-  lsaModelHash,
-  serializeLsaModel,
-} from './lsa-embedder.js';
+import { deserializeLsaModel, type LsaModel, lsaModelHash, serializeLsaModel } from './lsa-embedder.js';
 
 /** What {@link saveLsaModel} stored. */
 export interface SavedEmbeddingModel {
@@ -55,6 +50,6 @@ export async function loadLsaModel(app: SqlConnection, name: string): Promise<Ls
     [name],
   );
   const row = rows[0];
-  if (!row || row.kind !== 'lsa') return undefined;
+  if (row?.kind !== 'lsa') return undefined;
   return deserializeLsaModel(Buffer.from(row.model, 'base64'), `'${name}' in app.embedding_models`);
 }

@@ -76,7 +76,8 @@ export function randomizedSvd(matrix: CsrMatrix, rank: number, options: Randomiz
     scales[component] = keep ? 1 / sigma : 0;
   }
   for (let feature = 0; feature < matrix.columns; feature++) {
-    for (let component = 0; component < k; component++) components[feature * k + component]! *= scales[component]!;
+    for (let component = 0; component < k; component++)
+      components[feature * k + component]! *= scales[component]!;
   }
   return { rank: k, components, singularValues };
 }
@@ -141,7 +142,8 @@ export function orthonormalizeColumns(matrix: Float64Array, rows: number, width:
 function transpose(matrix: Float64Array, rows: number, columns: number): Float64Array {
   const result = new Float64Array(rows * columns);
   for (let row = 0; row < rows; row++) {
-    for (let column = 0; column < columns; column++) result[column * rows + row] = matrix[row * columns + column]!;
+    for (let column = 0; column < columns; column++)
+      result[column * rows + row] = matrix[row * columns + column]!;
   }
   return result;
 }
@@ -201,7 +203,8 @@ function gramMatrix(a: Float64Array, b: Float64Array, rows: number, width: numbe
   const columnsOf = (matrix: Float64Array): Float64Array => {
     const columns = new Float64Array(rows * width);
     for (let row = 0; row < rows; row++) {
-      for (let column = 0; column < width; column++) columns[column * rows + row] = matrix[row * width + column]!;
+      for (let column = 0; column < width; column++)
+        columns[column * rows + row] = matrix[row * width + column]!;
     }
     return columns;
   };

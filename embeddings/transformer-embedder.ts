@@ -26,6 +26,8 @@ export interface TransformerEmbedderOptions {
    * sentence-transformers pooling config in the folder (`modules.json` / `1_Pooling/config.json`), else mean.
    */
   readonly pooling?: TransformerPooling | 'auto';
+  /** ONNX runtime threads per run (intra-op); default: onnxruntime's own choice, one per core. */
+  readonly threads?: number;
 }
 
 /** The transformer embedder, with what it loaded and how its cache is doing. */
@@ -35,13 +37,16 @@ export interface TransformerEmbedder extends Embedder {
   readonly dtype: 'q8' | 'fp32';
   readonly pooling: TransformerPooling;
   readonly batchSize: number;
-  /** Milliseconds spent importing transformers.js (0 when it was already imported) and loading the model. */
+  /**
+   * Milliseconds spent importing transformers.js (0 when it was already imported) and loading the
+   * model (0 when another embedder of the same folder, dtype and threads had loaded it).
+   */
   readonly loadTimings: { readonly importMs: number; readonly loadMs: number };
   /** Cache lookups so far. */
   cacheStats(): { hits: number; misses: number; size: number };
   /** One line saying which model this is, for logs and `describe` commands. */
   describe(): string;
-  /** Releases the ONNX session. */
+  /** Releases this embedder's hold on the shared ONNX session (freed when no embedder uses it). Safe to call twice. */
   dispose(): Promise<void>;
 }
 
@@ -69,8 +74,57 @@ interface ModelLike {
   dispose(): Promise<unknown>;
 }
 
+interface LoadedModel {
+  readonly tokenizer: TokenizerLike;
+  readonly model: ModelLike;
+  readonly importMs: number;
+  readonly loadMs: number;
+  /** Runs ONNX work one call at a time: concurrent runs would only fight over the same cores. */
+  readonly exclusive: <T>(work: () => Promise<T>) => Promise<T>;
+}
+
 // env.localModelPath is global in transformers.js, so loads of different folders must not interleave.
 let loadQueue: Promise<unknown> = Promise.resolve();
+
+// ONNX sessions are heavy (memory and load time), so embedders of the same folder, dtype and thread
+// count share one; it is released when the last of them is disposed.
+const sessions = new Map<string, { loading: Promise<LoadedModel>; users: number }>();
+
+function acquireModel(
+  modelDir: string,
+  dtype: 'q8' | 'fp32',
+  threads: number | undefined,
+): Promise<LoadedModel> {
+  const key = `${modelDir}\u0000${dtype}\u0000${threads ?? ''}`;
+  const existing = sessions.get(key);
+  if (existing) {
+    existing.users++;
+    return existing.loading.then((loaded) => ({ ...loaded, importMs: 0, loadMs: 0 }));
+  }
+  const loading = loadQueue.then(() => loadModel(modelDir, dtype, threads));
+  loadQueue = loading.catch(() => undefined);
+  const entry = { loading, users: 1 };
+  sessions.set(key, entry);
+  loading.catch(() => {
+    if (sessions.get(key) === entry) sessions.delete(key);
+  });
+  return loading;
+}
+
+async function releaseModel(
+  modelDir: string,
+  dtype: 'q8' | 'fp32',
+  threads: number | undefined,
+): Promise<void> {
+  const key = `${modelDir}\u0000${dtype}\u0000${threads ?? ''}`;
+  const entry = sessions.get(key);
+  if (!entry) return;
+  entry.users--;
+  if (entry.users > 0) return;
+  sessions.delete(key);
+  const { model } = await entry.loading;
+  await model.dispose();
+}
 
 /**
  * Loads a sentence-embedding model from a local folder with transformers.js (never from the network)
@@ -98,16 +152,19 @@ export async function createTransformerEmbedder(
   const config = checkModelFolder(modelDir, dtype);
   const modelName = basename(modelDir);
 
-  const loaded = loadQueue.then(() => loadModel(modelDir, dtype));
-  loadQueue = loaded.catch(() => undefined);
-  const { tokenizer, model, importMs, loadMs } = await loaded;
+  if (options.threads !== undefined && (!Number.isInteger(options.threads) || options.threads < 1)) {
+    throw new RangeError(`threads must be a positive integer, got ${options.threads}`);
+  }
+  const { tokenizer, model, importMs, loadMs, exclusive } = await acquireModel(
+    modelDir,
+    dtype,
+    options.threads,
+  );
 
   const outputNames = model.sessions?.['model']?.outputNames ?? [];
   const pooling = resolvePooling(options.pooling ?? 'auto', modelDir, outputNames);
   const maxLength = maximumLength(modelDir, config);
   const cache = new LruCache<string, Float32Array>(cacheSize);
-  // One ONNX run at a time: concurrent runs would only fight over the same two cores.
-  let runQueue: Promise<unknown> = Promise.resolve();
 
   const runBatch = async (texts: string[]): Promise<Float32Array[]> => {
     const inputs = tokenizer(texts, {
@@ -128,9 +185,7 @@ export async function createTransformerEmbedder(
       .sort((a, b) => a.text.length - b.text.length || a.index - b.index);
     for (let start = 0; start < order.length; start += batchSize) {
       const slice = order.slice(start, start + batchSize);
-      const run = runQueue.then(() => runBatch(slice.map((entry) => entry.text)));
-      runQueue = run.catch(() => undefined);
-      const batch = await run;
+      const batch = await exclusive(() => runBatch(slice.map((entry) => entry.text)));
       slice.forEach((entry, position) => {
         vectors[entry.index] = batch[position]!;
       });
@@ -139,6 +194,7 @@ export async function createTransformerEmbedder(
   };
 
   let dimensions = 0;
+  let disposed = false;
   const embedder: TransformerEmbedder = {
     kind: 'transformer',
     id: `transformer:${modelName}:${dtype}`,
@@ -179,7 +235,9 @@ export async function createTransformerEmbedder(
     describe: () =>
       `transformer ${modelName} (${dtype}, ${dimensions}-d, pooling ${pooling}, batch ${batchSize}) from ${modelDir}`,
     async dispose() {
-      await model.dispose();
+      if (disposed) return;
+      disposed = true;
+      await releaseModel(modelDir, dtype, options.threads);
     },
   };
 
@@ -188,11 +246,15 @@ export async function createTransformerEmbedder(
     const [probe] = await embedUncached(['dimension probe']);
     dimensions = probe?.length ?? 0;
   } catch (error) {
+    await embedder.dispose();
     throw new EmbeddingModelMissingError(modelDir, `running the model failed (${messageOf(error)})`, {
       cause: error,
     });
   }
-  if (dimensions === 0) throw new EmbeddingModelMissingError(modelDir, 'the model returned no vector');
+  if (dimensions === 0) {
+    await embedder.dispose();
+    throw new EmbeddingModelMissingError(modelDir, 'the model returned no vector');
+  }
   return embedder;
 }
 
@@ -222,7 +284,8 @@ function checkModelFolder(modelDir: string, dtype: 'q8' | 'fp32'): Record<string
 async function loadModel(
   modelDir: string,
   dtype: 'q8' | 'fp32',
-): Promise<{ tokenizer: TokenizerLike; model: ModelLike; importMs: number; loadMs: number }> {
+  threads: number | undefined,
+): Promise<LoadedModel> {
   const importStarted = performance.now();
   const transformers = await import('@huggingface/transformers');
   const importMs = performance.now() - importStarted;
@@ -235,8 +298,17 @@ async function loadModel(
   const modelId = basename(modelDir);
   try {
     const tokenizer = (await AutoTokenizer.from_pretrained(modelId)) as unknown as TokenizerLike;
-    const model = (await AutoModel.from_pretrained(modelId, { dtype })) as unknown as ModelLike;
-    return { tokenizer, model, importMs, loadMs: performance.now() - loadStarted };
+    const model = (await AutoModel.from_pretrained(modelId, {
+      dtype,
+      ...(threads === undefined ? {} : { session_options: { intraOpNumThreads: threads } }),
+    })) as unknown as ModelLike;
+    let queue: Promise<unknown> = Promise.resolve();
+    const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+      const run = queue.then(work);
+      queue = run.catch(() => undefined);
+      return run;
+    };
+    return { tokenizer, model, importMs, loadMs: performance.now() - loadStarted, exclusive };
   } catch (error) {
     throw new EmbeddingModelMissingError(modelDir, `loading failed (${messageOf(error)})`, { cause: error });
   }
@@ -269,8 +341,11 @@ function resolvePooling(
   return poolingFromFolder(modelDir) ?? 'mean';
 }
 
-/** Reads a sentence-transformers pooling config (`modules.json` → Pooling module → config.json). */
-function poolingFromFolder(modelDir: string): TransformerPooling | undefined {
+/**
+ * Reads a sentence-transformers pooling config (`modules.json` → Pooling module → config.json, or
+ * `1_Pooling/config.json`); undefined when the folder has none. Exported for tests, not from the index.
+ */
+export function poolingFromFolder(modelDir: string): TransformerPooling | undefined {
   let poolingDir = join(modelDir, '1_Pooling');
   const modulesPath = join(modelDir, 'modules.json');
   if (existsSync(modulesPath)) {
@@ -312,7 +387,8 @@ function poolOutputs(
     const width = output.dims[1] ?? 0;
     for (let row = 0; row < rows; row++) {
       const vector = new Float32Array(width);
-      for (let column = 0; column < width; column++) vector[column] = Number(output.data[row * width + column]);
+      for (let column = 0; column < width; column++)
+        vector[column] = Number(output.data[row * width + column]);
       vectors.push(normalizeInPlace(vector));
     }
     return vectors;

@@ -9,18 +9,11 @@ import { feedbackSearchTool } from './feedback-search.js';
 import { feedbackSummaryTool } from './feedback-summary.js';
 import { metricForecastTool } from './metric-forecast.js';
 import { metricQueryTool } from './metric-query.js';
+import { sqlQueryTool } from './sql-query.js';
 import { userProfileTool } from './user-profile.js';
 
 // Temporary stand-ins for tools whose real implementation lands with their issue; they validate
 // their arguments like the real ones and answer "not available yet".
-const sqlQueryTool = defineTool({
-  name: 'sql_query',
-  description: 'Run one read-only SELECT statement given by the user against the warehouse.',
-  input: z.object({ sql: z.string().min(1).max(20_000).describe('A single read-only SELECT. Example: SELECT country, count(*) FROM users GROUP BY country') }),
-  async run(): Promise<ToolResultBase> {
-    throw new NotAvailableError('Ad-hoc SQL');
-  },
-});
 const recommendForUserTool = defineTool({
   name: 'recommend_for_user',
   description: 'Recommend assets and products to show one user, with a reason per item.',

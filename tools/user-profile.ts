@@ -37,7 +37,7 @@ export interface UserProfileResult {
   readonly kind: 'user_profile';
   readonly user: UserIdentity;
   readonly kyc: { status: string; level: number; submittedAt: string; decidedAt: string | null; rejectReason: string | null }[];
-  readonly trading: { last30Days: ActivityTotals; lifetime: ActivityTotals; topAssets: { asset: string; usd: number }[] };
+  readonly trading: { windowDays: number; last30Days: ActivityTotals; lifetime: ActivityTotals; topAssets: { asset: string; usd: number }[] };
   readonly flows: {
     deposits30Days: ActivityTotals;
     withdrawals30Days: ActivityTotals;
@@ -156,7 +156,7 @@ export const userProfileTool = defineTool({
         decidedAt: row.decided_at,
         rejectReason: row.reject_reason,
       })),
-      trading: { last30Days: toTotals(trading30), lifetime: toTotals(tradingAll), topAssets },
+      trading: { windowDays: 30, last30Days: toTotals(trading30), lifetime: toTotals(tradingAll), topAssets },
       flows: {
         deposits30Days: toTotals(deposits30),
         withdrawals30Days: toTotals(withdrawals30),

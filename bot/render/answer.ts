@@ -227,7 +227,7 @@ function renderUserProfile(result: UserProfileResult): Answer {
     latestKyc
       ? `Latest KYC review: ${latestKyc.status} (level ${latestKyc.level}, submitted ${latestKyc.submittedAt.slice(0, 10)}${latestKyc.rejectReason ? `, reason: ${latestKyc.rejectReason}` : ''}).`
       : 'No KYC reviews on file.',
-    `Trading: ${formatUsd(result.trading.last30Days.usd)} over ${formatCount(result.trading.last30Days.count)} trades in the last 30 days, ${formatUsd(result.trading.lifetime.usd)} lifetime.`,
+    `Trading: ${formatUsd(result.trading.last30Days.usd)} over ${formatCount(result.trading.last30Days.count)} trades in the last ${result.trading.windowDays} days, ${formatUsd(result.trading.lifetime.usd)} lifetime.`,
     `Deposits ${formatUsd(result.flows.depositsLifetime.usd)} and withdrawals ${formatUsd(result.flows.withdrawalsLifetime.usd)} lifetime (net ${formatUsd(result.flows.netLifetimeUsd)}).`,
     sharedDevices.length
       ? `${formatCount(sharedDevices.length)} of the user's devices are also used by other accounts.`

@@ -733,10 +733,9 @@ function generateEvents(
   const end = Math.max(created + HOUR_MS, profile.activeTo);
   for (const [asset, first] of traded) {
     const views = 1 + poisson(random, 0.5);
-    for (let index = 0; index < views; index++) {
-      const when = Math.max(created + MINUTE_MS, first - random.next() * 3 * DAY_MS);
-      events.push(user, Math.min(when, first - 1000), asset, 0);
-    }
+    // Views shortly before the first trade of the asset (never before sign-up).
+    const room = Math.max(1000, Math.min(3 * DAY_MS, first - created - MINUTE_MS));
+    for (let index = 0; index < views; index++) events.push(user, first - 1000 - random.next() * room, asset, 0);
   }
   const tradeCount = draft.tradeTimes.length;
   const explorations = profile.canTrade ? poisson(random, 1 + 0.9 * Math.log1p(tradeCount)) : random.int(1, 4);

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { ConfigurationError, InvalidInputError } from '../../core/errors.js';
-import { createProgress, type Progress } from '../../core/progress.js';
+import { createProgress } from '../../core/progress.js';
 import type { BulkColumn, SqlConnection } from '../connection.js';
 import { migrate } from '../migrate.js';
 import { WAREHOUSE_MIGRATIONS } from '../schema.js';
@@ -30,6 +30,8 @@ export interface DemoWarehouseOptions {
   readonly feedbackCsvPath: string;
   /** No progress bar (tests, --json). */
   readonly silent?: boolean;
+  /** Called after each table is loaded (benchmarks print per-table rates). */
+  readonly onTableLoaded?: (table: string, rows: number, seconds: number) => void;
 }
 
 /** What a generation wrote. */
@@ -37,6 +39,8 @@ export interface DemoWarehouseResult {
   /** Rows per table (schema-qualified for ground_truth tables). */
   readonly counts: Record<string, number>;
   readonly durationMs: number;
+  /** Milliseconds per phase: simulate (in memory), load (COPY), indexes, analyze. */
+  readonly phases: Record<string, number>;
 }
 
 /** Every table the generator truncates and fills, in load order. */
@@ -99,14 +103,17 @@ export async function generateDemoWarehouse(
     onPhase: (phase) => status.update(0, `simulating ${phase}`),
   });
   const tables = describeTables(data);
+  const simulated = performance.now();
   const total = tables.reduce((sum, table) => sum + table.count, 0);
   const progress = createProgress({ label: 'demo warehouse', total, silent: options.silent ?? false });
   const counts: Record<string, number> = {};
+  let indexesStarted = 0;
   await connection.transaction(async (transaction) => {
     await transaction.exec(`TRUNCATE ${DEMO_TABLES.join(', ')}`);
     const saved = await dropIndexes(transaction);
     let done = 0;
     for (const table of tables) {
+      const tableStarted = performance.now();
       progress.update(done, table.table);
       for (let start = 0; start < table.count; start += BATCH_ROWS) {
         const end = Math.min(table.count, start + BATCH_ROWS);
@@ -117,15 +124,27 @@ export async function generateDemoWarehouse(
         progress.update(done, table.table);
       }
       counts[table.table] = table.count;
+      options.onTableLoaded?.(table.table, table.count, (performance.now() - tableStarted) / 1000);
     }
+    indexesStarted = performance.now();
     progress.update(done, 'indexes');
     await restoreIndexes(transaction, saved);
   });
+  const analyzeStarted = performance.now();
   progress.update(total, 'analyze');
   await connection.exec(`ANALYZE ${DEMO_TABLES.join(', ')}`);
-  const durationMs = performance.now() - started;
-  progress.finish(`${(durationMs / 1000).toFixed(1)}s`);
-  return { counts, durationMs };
+  const finished = performance.now();
+  progress.finish(`${((finished - started) / 1000).toFixed(1)}s`);
+  return {
+    counts,
+    durationMs: finished - started,
+    phases: {
+      simulate: simulated - started,
+      load: indexesStarted - simulated,
+      indexes: analyzeStarted - indexesStarted,
+      analyze: finished - analyzeStarted,
+    },
+  };
 }
 
 function validateOptions(options: DemoWarehouseOptions): void {
@@ -646,9 +665,3 @@ async function restoreIndexes(connection: SqlConnection, saved: SavedIndexes): P
   }
   for (const definition of saved.indexes) await connection.exec(definition);
 }
-
-/** Re-exported so callers can name the statuses without reaching into the buffers. */
-export { TRANSFER_STATUSES };
-
-/** The progress type, for callers that pass their own reporter in the future. */
-export type { Progress };

@@ -127,9 +127,13 @@ function check(sql: string, policy: GuardPolicy): GuardVerdict {
   if (sql.includes('\u0000')) deny('sql_invalid_character', 'the statement contains a NUL character');
   const invisible = invisibleCharacter(sql);
   if (invisible) {
-    deny('sql_invalid_character', `the statement contains an invisible or bidirectional control character (${invisible})`);
+    deny(
+      'sql_invalid_character',
+      `the statement contains an invisible or bidirectional control character (${invisible})`,
+    );
   }
-  if (parenthesisDepth(sql) > MAX_PARENTHESIS_DEPTH) deny('sql_too_deep', 'the statement is nested too deeply');
+  if (parenthesisDepth(sql) > MAX_PARENTHESIS_DEPTH)
+    deny('sql_too_deep', 'the statement is nested too deeply');
   const statements = parse(sql);
   if (statements.length === 0) deny('sql_empty', 'the statement is empty');
   if (statements.length > 1) deny('sql_multiple_statements', 'multiple statements are not allowed');
@@ -219,8 +223,7 @@ function verifyLimited(sql: string, maxRows: number): void {
   const count = nodeOf(select?.['limitCount'], 'A_Const');
   const value = objectField(count, 'ival')?.['ival'] ?? 0;
   if (
-    !select ||
-    select['limitOption'] !== 'LIMIT_OPTION_COUNT' ||
+    select?.['limitOption'] !== 'LIMIT_OPTION_COUNT' ||
     !count ||
     typeof value !== 'number' ||
     value > maxRows ||
@@ -277,7 +280,8 @@ class Walker {
     if (type === undefined) {
       // A struct inlined in its parent (alias, window definition, …). A relation can only be read through
       // a wrapped RangeVar in a FROM clause; an inline one means a construct the guard does not handle.
-      if ('relname' in value) deny('sql_construct_not_allowed', 'this kind of table reference is not allowed');
+      if ('relname' in value)
+        deny('sql_construct_not_allowed', 'this kind of table reference is not allowed');
       this.visitFields(value as AstObject, scope, ctes, depth);
       return;
     }
@@ -385,12 +389,7 @@ class Walker {
   }
 
   /** In ORDER BY a bare name that is an output column's alias means that output column (PostgreSQL's rule). */
-  private visitSortClause(
-    select: AstObject,
-    scope: Scope,
-    ctes: CteScope | undefined,
-    depth: number,
-  ): void {
+  private visitSortClause(select: AstObject, scope: Scope, ctes: CteScope | undefined, depth: number): void {
     const outputNames = new Set<string>();
     for (const target of listField(select, 'targetList')) {
       const name = nodeOf(target, 'ResTarget')?.['name'];
@@ -481,7 +480,11 @@ class Walker {
           this.checkStar(source, renamePhrase);
         }
         const relationAlias = objectField(relation, 'alias')?.['aliasname'];
-        addName(scope, typeof relationAlias === 'string' ? relationAlias : String(relation['relname']), source);
+        addName(
+          scope,
+          typeof relationAlias === 'string' ? relationAlias : String(relation['relname']),
+          source,
+        );
         scope.sources.push(source);
         return source;
       }
@@ -526,12 +529,7 @@ class Walker {
   }
 
   /** Visits what a FROM item evaluates: subqueries, function arguments, join conditions, sample arguments. */
-  private visitFromContents(
-    item: unknown,
-    scope: Scope,
-    ctes: CteScope | undefined,
-    depth: number,
-  ): void {
+  private visitFromContents(item: unknown, scope: Scope, ctes: CteScope | undefined, depth: number): void {
     const type = nodeType(item);
     if (!type) return;
     if (depth >= this.policy.maxDepth) deny('sql_too_deep', 'the statement is nested too deeply');
@@ -559,7 +557,10 @@ class Walker {
     const name = String(relation['relname'] ?? '');
     const written = schema ? `${quoteForDisplay(schema)}.${quoteForDisplay(name)}` : quoteForDisplay(name);
     if (typeof relation['catalogname'] === 'string') {
-      deny('sql_table_not_allowed', `table ${quoteForDisplay(relation['catalogname'])}.${written} is not allowed`);
+      deny(
+        'sql_table_not_allowed',
+        `table ${quoteForDisplay(relation['catalogname'])}.${written} is not allowed`,
+      );
     }
     if (!schema && cteVisible(name, ctes)) return DERIVED;
     const key = `${schema ?? 'public'}.${name}`;
@@ -567,7 +568,9 @@ class Walker {
     if (!table) {
       const prefixed = this.policy.tablePrefixes.some(
         (entry) =>
-          key.startsWith(`${entry.schema}.`) && name.startsWith(entry.prefix) && name.length > entry.prefix.length,
+          key.startsWith(`${entry.schema}.`) &&
+          name.startsWith(entry.prefix) &&
+          name.length > entry.prefix.length,
       );
       if (prefixed) table = {};
     }
@@ -609,7 +612,12 @@ class Walker {
     const indirection = listField(node, 'indirection');
     const first = indirection[0];
     const names = namesOf(fields);
-    if (reference && fields.length === 1 && names[0] && (stringValue(first) || nodeType(first) === 'A_Star')) {
+    if (
+      reference &&
+      fields.length === 1 &&
+      names[0] &&
+      (stringValue(first) || nodeType(first) === 'A_Star')
+    ) {
       const sources = resolveQualifier(names, scope);
       if (sources.length > 0) {
         const field = stringValue(first);
@@ -641,7 +649,8 @@ class Walker {
       if (resolved) return;
       const relations = level.names.get(column);
       if (relations) {
-        for (const source of relations) this.checkStar(source, (table) => `the whole-row reference ${column} to ${table}`);
+        for (const source of relations)
+          this.checkStar(source, (table) => `the whole-row reference ${column} to ${table}`);
         return;
       }
     }
@@ -657,7 +666,10 @@ class Walker {
     if (source.table.columns && !source.table.columns.has(column)) {
       // PostgreSQL reads `u.name` for a column `name` that u lacks as the function call `name(u)` on the
       // whole row (`u.text` is the row as text), so an unknown column counts as a whole-row reference.
-      this.checkStar(source, (table) => `${table}.${column}, which is not a column but ${column}(${table}) of the whole row,`);
+      this.checkStar(
+        source,
+        (table) => `${table}.${column}, which is not a column but ${column}(${table}) of the whole row,`,
+      );
       return;
     }
     const roles = this.policy.restrictedColumns.get(`${source.key}.${column}`);
@@ -708,7 +720,11 @@ class Walker {
   private checkFunction(node: AstObject): void {
     const names = namesOf(listField(node, 'funcname'));
     const name =
-      names.length === 1 ? names[0]! : names.length === 2 && names[0] === 'pg_catalog' ? names[1]! : undefined;
+      names.length === 1
+        ? names[0]!
+        : names.length === 2 && names[0] === 'pg_catalog'
+          ? names[1]!
+          : undefined;
     if (name === undefined || !this.policy.functions.has(name)) {
       deny('sql_function_not_allowed', `function ${names.map(quoteForDisplay).join('.')} is not allowed`);
     }
@@ -728,7 +744,10 @@ class Walker {
     if (name === 'lpad' || name === 'rpad') {
       const length = objectField(nodeOf(args[1], 'A_Const'), 'ival')?.['ival'];
       if (typeof length === 'number' && length > MAX_PAD_LENGTH) {
-        deny('sql_resource_limit', `${name} to ${formatCount(length)} characters is not allowed (max ${MAX_PAD_LENGTH})`);
+        deny(
+          'sql_resource_limit',
+          `${name} to ${formatCount(length)} characters is not allowed (max ${MAX_PAD_LENGTH})`,
+        );
       }
     }
   }
@@ -872,7 +891,9 @@ function expandsStar(target: unknown): boolean {
 function checkProbingBranch(branch: AstObject): void {
   if (branch['op'] !== undefined && branch['op'] !== 'SETOP_NONE') return;
   if (listField(branch, 'fromClause').length > 0 || branch['valuesLists'] !== undefined) return;
-  const values = listField(branch, 'targetList').map((target) => nodeOf(nodeOf(target, 'ResTarget')?.['val'], 'A_Const'));
+  const values = listField(branch, 'targetList').map((target) =>
+    nodeOf(nodeOf(target, 'ResTarget')?.['val'], 'A_Const'),
+  );
   if (values.length === 0 || values.some((value) => value === undefined)) return;
   const allNull = values.every((value) => value?.['isnull'] === true);
   const counting =
@@ -894,8 +915,16 @@ function checkRecursionBound(name: string, body: AstObject): void {
   if (body['op'] === undefined || body['op'] === 'SETOP_NONE') return;
   const recursivePart = objectField(body, 'rarg');
   if (!recursivePart || !referencesRelation(recursivePart, name)) return;
-  if (recursivePart['whereClause'] === undefined && recursivePart['limitCount'] === undefined) {
-    deny('sql_resource_limit', `recursive CTE ${name} needs a WHERE condition in its recursive part`);
+  if (recursivePart['whereClause'] !== undefined || recursivePart['limitCount'] !== undefined) return;
+  // UNION (without ALL) stops once no new rows appear, e.g. a walk over a finite transfer graph; UNION ALL
+  // never does, and neither does a step that reads only the CTE itself (`SELECT n + 1 FROM r`).
+  const from = listField(recursivePart, 'fromClause');
+  const onlyItself = from.length === 1 && nodeOf(from[0], 'RangeVar')?.['relname'] === name;
+  if (body['all'] === true || onlyItself) {
+    deny(
+      'sql_resource_limit',
+      `recursive CTE ${quoteForDisplay(name)} needs a WHERE condition in its recursive part`,
+    );
   }
 }
 

@@ -114,7 +114,11 @@ export async function ensureReadOnlyRole(
     throw new InvalidInputError('guard_role_invalid', 'the role name must be 1 to 63 characters');
   }
   const role = quoteIdentifier(roleName);
-  const existing = await adminConnection.query<{ table_schema: string; table_name: string; column_name: string }>(
+  const existing = await adminConnection.query<{
+    table_schema: string;
+    table_name: string;
+    column_name: string;
+  }>(
     `SELECT table_schema, table_name, column_name FROM information_schema.columns
      WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY table_schema, table_name, ordinal_position`,
   );

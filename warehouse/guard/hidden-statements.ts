@@ -68,7 +68,14 @@ function plainQuotes(text: string): string {
   return result;
 }
 
-const QUOTE_LOOKALIKES: ReadonlySet<string> = new Set(['\u2018', '\u2019', '\u201b', '\u2032', '\uff07', '\u02bc']);
+const QUOTE_LOOKALIKES: ReadonlySet<string> = new Set([
+  '\u2018',
+  '\u2019',
+  '\u201b',
+  '\u2032',
+  '\uff07',
+  '\u02bc',
+]);
 
 function hiddenStatement(text: string): string | undefined {
   const segments = text.split(';');
@@ -81,6 +88,8 @@ function hiddenStatement(text: string): string | undefined {
     } catch {
       continue;
     }
+    // One word that happens to be a statement (`-- end`, `'fees; begin'`) is prose, not a payload.
+    if (statements.length === 0 || wordCount(segment) < 2) continue;
     for (const statement of statements) {
       const type = nodeType(statement.stmt) ?? 'unknown';
       // The first segment may read like a SELECT (prose in a comment); anything after a `;` is a chained statement.
@@ -88,6 +97,16 @@ function hiddenStatement(text: string): string | undefined {
     }
   }
   return undefined;
+}
+
+function wordCount(text: string): number {
+  try {
+    return scanTokens(text).filter(
+      (token) => token.tokenName !== 'C_COMMENT' && token.tokenName !== 'SQL_COMMENT',
+    ).length;
+  } catch {
+    return 0;
+  }
 }
 
 function breaksOutOfLiteral(text: string): boolean {

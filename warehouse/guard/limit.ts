@@ -39,7 +39,9 @@ export function limitStatement(sql: string, statement: ParsedStatement, maxRows:
     const location = constant?.['location'];
     const token =
       typeof location === 'number'
-        ? scanTokens(sql).find((candidate) => candidate.start === location && candidate.tokenName === 'ICONST')
+        ? scanTokens(sql).find(
+            (candidate) => candidate.start === location && candidate.tokenName === 'ICONST',
+          )
         : undefined;
     if (token && token.start >= start && token.end <= end) {
       const replaced = Buffer.concat([

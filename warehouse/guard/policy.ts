@@ -7,14 +7,7 @@
 import { InvalidInputError } from '../../core/errors.js';
 import { WAREHOUSE_MIGRATIONS } from '../schema.js';
 import { ALLOWED_FUNCTIONS } from './allow-lists.js';
-import {
-  type AstObject,
-  listField,
-  nodeOf,
-  nodeType,
-  objectField,
-  parseStatements,
-} from './parser.js';
+import { type AstObject, listField, nodeOf, nodeType, objectField, parseStatements } from './parser.js';
 
 /** A readable table: its known columns (used to resolve unqualified names); undefined = not known. */
 export interface GuardTable {

@@ -50,7 +50,7 @@ function countSteps(start: number, stop: number, step: number | undefined): numb
   }
   if (step === 0) return undefined; // PostgreSQL refuses a zero step itself
   const count = Math.floor((stop - start) / step) + 1;
-  return count > 0 ? count : 0;
+  return Math.max(count, 0);
 }
 
 function unwrapCast(value: unknown): unknown {

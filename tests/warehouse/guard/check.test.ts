@@ -12,7 +12,8 @@ function denied(sql: string, policy = analyst): { code: string; reason: string }
 
 function allowed(sql: string, policy = analyst): Extract<GuardVerdict, { allowed: true }> {
   const verdict = checkSql(sql, policy);
-  if (!verdict.allowed) throw new Error(`expected an allowed verdict, got ${verdict.code}: ${verdict.reason}`);
+  if (!verdict.allowed)
+    throw new Error(`expected an allowed verdict, got ${verdict.code}: ${verdict.reason}`);
   return verdict;
 }
 
@@ -29,16 +30,26 @@ describe('checkSql: statement kinds', () => {
     ['BEGIN', 'only SELECT statements are allowed (got BEGIN)'],
     ['ANALYZE users', 'only SELECT statements are allowed (got ANALYZE)'],
     ["COPY users TO '/tmp/x'", 'only SELECT statements are allowed (got COPY)'],
-    ["DO $$ BEGIN PERFORM pg_sleep(1); END $$", 'only SELECT statements are allowed (got DO)'],
+    ['DO $$ BEGIN PERFORM pg_sleep(1); END $$', 'only SELECT statements are allowed (got DO)'],
     ['EXPLAIN ANALYZE SELECT 1', 'only SELECT statements are allowed (got EXPLAIN)'],
-    ['CREATE AGGREGATE a (int) (sfunc = int4pl, stype = int)', 'only SELECT statements are allowed (got CREATE)'],
+    [
+      'CREATE AGGREGATE a (int) (sfunc = int4pl, stype = int)',
+      'only SELECT statements are allowed (got CREATE)',
+    ],
   ])('%s', (sql, reason) => {
     expect(denied(sql)).toEqual({ code: 'sql_not_select', reason });
   });
 
   it('refuses stacked statements, however they are separated', () => {
-    for (const sql of ['SELECT 1; DROP TABLE users', 'SELECT 1;/**/DELETE FROM trades', 'SELECT 1; -- x\nSELECT 2']) {
-      expect(denied(sql)).toEqual({ code: 'sql_multiple_statements', reason: 'multiple statements are not allowed' });
+    for (const sql of [
+      'SELECT 1; DROP TABLE users',
+      'SELECT 1;/**/DELETE FROM trades',
+      'SELECT 1; -- x\nSELECT 2',
+    ]) {
+      expect(denied(sql)).toEqual({
+        code: 'sql_multiple_statements',
+        reason: 'multiple statements are not allowed',
+      });
     }
   });
 
@@ -95,7 +106,7 @@ describe('checkSql: functions, types and catalogs', () => {
     ['SELECT pg_catalog.pg_sleep(10)', 'function pg_catalog.pg_sleep is not allowed'],
     ['SELECT U&"\\0070g_sleep"(5)', 'function pg_sleep is not allowed'],
     ['SELECT "PG_SLEEP"(1)', 'function "PG_SLEEP" is not allowed'],
-    ['SELECT * FROM pg_ls_dir(\'/\')', 'function pg_ls_dir is not allowed'],
+    ["SELECT * FROM pg_ls_dir('/')", 'function pg_ls_dir is not allowed'],
     ["SELECT set_config('role', 'postgres', false)", 'function set_config is not allowed'],
     ["SELECT current_setting('data_directory')", 'function current_setting is not allowed'],
     ['SELECT version()', 'function version is not allowed'],
@@ -113,14 +124,16 @@ describe('checkSql: functions, types and catalogs', () => {
       code: 'sql_type_not_allowed',
       reason: 'type regclass is not allowed',
     });
-    expect(denied('SELECT NULL::ground_truth.aml_cases').reason).toBe('type ground_truth.aml_cases is not allowed');
+    expect(denied('SELECT NULL::ground_truth.aml_cases').reason).toBe(
+      'type ground_truth.aml_cases is not allowed',
+    );
     expect(denied('SELECT 1 OPERATOR(public.+) 1')).toEqual({
       code: 'sql_operator_not_allowed',
       reason: 'operator public.+ is not allowed',
     });
-    expect(allowed('SELECT 1 OPERATOR(pg_catalog.+) 1, CAST(1 AS double precision), 2::numeric(10, 2)').limit).toBe(
-      1000,
-    );
+    expect(
+      allowed('SELECT 1 OPERATOR(pg_catalog.+) 1, CAST(1 AS double precision), 2::numeric(10, 2)').limit,
+    ).toBe(1000);
   });
 
   it('allows the analyst functions, with or without pg_catalog', () => {
@@ -139,7 +152,10 @@ describe('checkSql: functions, types and catalogs', () => {
     ['SELECT * FROM information_schema.columns', 'table information_schema.columns is not allowed'],
     ['SELECT * FROM "Users"', 'table "Users" is not allowed'],
     ['SELECT * FROM postgres.public.trades', 'table postgres.public.trades is not allowed'],
-    ['SELECT count(*) FROM trades WHERE user_id IN (SELECT user_id FROM ground_truth.aml_cases)', 'table ground_truth.aml_cases is not allowed'],
+    [
+      'SELECT count(*) FROM trades WHERE user_id IN (SELECT user_id FROM ground_truth.aml_cases)',
+      'table ground_truth.aml_cases is not allowed',
+    ],
     ['TABLE pg_authid', 'table pg_authid is not allowed'],
   ])('%s', (sql, reason) => {
     expect(denied(sql)).toEqual({ code: 'sql_table_not_allowed', reason });
@@ -147,10 +163,9 @@ describe('checkSql: functions, types and catalogs', () => {
 
   it('allows rollup tables by prefix and schema-qualified warehouse tables', () => {
     expect(allowed('SELECT * FROM rollup_trades_daily').tables).toEqual(['rollup_trades_daily']);
-    expect(allowed('SELECT count(*) FROM public.trades t JOIN "public"."assets" a ON a.symbol = t.asset').tables).toEqual([
-      'assets',
-      'trades',
-    ]);
+    expect(
+      allowed('SELECT count(*) FROM public.trades t JOIN "public"."assets" a ON a.symbol = t.asset').tables,
+    ).toEqual(['assets', 'trades']);
     expect(denied('SELECT * FROM rollup_').code).toBe('sql_table_not_allowed');
   });
 
@@ -158,7 +173,9 @@ describe('checkSql: functions, types and catalogs', () => {
     expect(allowed("WITH users AS (SELECT 'x' AS email) SELECT email FROM users").tables).toEqual([]);
     // The CTE of a sibling subquery is not visible: pg_user here is the catalog view.
     expect(
-      denied('SELECT (SELECT count(*) FROM (WITH pg_user AS (SELECT 1) SELECT 1) s), (SELECT count(*) FROM pg_user)'),
+      denied(
+        'SELECT (SELECT count(*) FROM (WITH pg_user AS (SELECT 1) SELECT 1) s), (SELECT count(*) FROM pg_user)',
+      ),
     ).toEqual({ code: 'sql_table_not_allowed', reason: 'table pg_user is not allowed' });
     // A non-recursive CTE cannot see a later one, so `b` inside `a` is a table.
     expect(denied('WITH a AS (SELECT * FROM b), b AS (SELECT 1) SELECT * FROM a').reason).toBe(
@@ -179,16 +196,20 @@ describe('checkSql: functions, types and catalogs', () => {
         "SELECT count(*) FROM generate_series(timestamptz '2000-01-01', timestamptz '2030-01-01', interval '1 minute')",
       ).code,
     ).toBe('sql_resource_limit');
-    expect(allowed("SELECT d FROM generate_series(date '2026-01-01', date '2026-12-31', interval '1 day') d").limit).toBe(
-      1000,
-    );
-    expect(denied('WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r')).toEqual({
+    expect(
+      allowed("SELECT d FROM generate_series(date '2026-01-01', date '2026-12-31', interval '1 day') d")
+        .limit,
+    ).toBe(1000);
+    expect(
+      denied('WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r'),
+    ).toEqual({
       code: 'sql_resource_limit',
       reason: 'recursive CTE r needs a WHERE condition in its recursive part',
     });
-    expect(allowed('WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT n FROM r').tables).toEqual(
-      [],
-    );
+    expect(
+      allowed('WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT n FROM r')
+        .tables,
+    ).toEqual([]);
   });
 
   it('refuses parameters, system columns and XML', () => {
@@ -229,8 +250,12 @@ describe('checkSql: columns by role', () => {
 
   it('refuses every way of reading a whole row of a table with restricted columns', () => {
     const hidden = '(it includes email, phone, full_name, address); list the columns you need';
-    expect(denied('SELECT * FROM users').reason).toBe(`SELECT * on users is not allowed for role analyst ${hidden}`);
-    expect(denied('SELECT u.* FROM users u').reason).toBe(`SELECT * on users is not allowed for role analyst ${hidden}`);
+    expect(denied('SELECT * FROM users').reason).toBe(
+      `SELECT * on users is not allowed for role analyst ${hidden}`,
+    );
+    expect(denied('SELECT u.* FROM users u').reason).toBe(
+      `SELECT * on users is not allowed for role analyst ${hidden}`,
+    );
     expect(denied('SELECT * FROM trades t JOIN users u USING (user_id)').code).toBe('sql_column_not_allowed');
     expect(denied('SELECT row_to_json(u) FROM users u').reason).toBe(
       `the whole-row reference u to users is not allowed for role analyst ${hidden}`,
@@ -257,11 +282,15 @@ describe('checkSql: columns by role', () => {
       'users',
     ]);
     expect(allowed('SELECT u.user_id, u.country, u.kyc_level FROM users u').tables).toEqual(['users']);
-    expect(allowed('SELECT country, count(*) AS users FROM users GROUP BY country ORDER BY users DESC').limit).toBe(1000);
+    expect(
+      allowed('SELECT country, count(*) AS users FROM users GROUP BY country ORDER BY users DESC').limit,
+    ).toBe(1000);
   });
 
   it('lets compliance read what analysts may not', () => {
-    expect(allowed('SELECT email, phone, full_name, address FROM users', compliance).tables).toEqual(['users']);
+    expect(allowed('SELECT email, phone, full_name, address FROM users', compliance).tables).toEqual([
+      'users',
+    ]);
     expect(allowed('SELECT * FROM users', compliance).tables).toEqual(['users']);
     expect(denied('SELECT * FROM ground_truth.aml_cases', compliance).code).toBe('sql_table_not_allowed');
   });
@@ -301,8 +330,11 @@ describe('checkSql: hidden statements and injection signatures', () => {
     ['SELECT 1 /* /* GRANT ALL ON users TO PUBLIC */ */', 'a comment hides a GRANT statement'],
     ['SELECT 1 -- DELETE FROM trades', 'a comment hides a DELETE statement'],
     ['SELECT 1 -- \u2028 UPDATE users SET email = NULL', 'a comment hides an UPDATE statement'],
-    ["SELECT * FROM trades WHERE asset = 'BTC''; DROP TABLE trades; --'", 'a string literal hides a DROP statement'],
-    ["SELECT $$; DELETE FROM trades$$", 'a string literal hides a DELETE statement'],
+    [
+      "SELECT * FROM trades WHERE asset = 'BTC''; DROP TABLE trades; --'",
+      'a string literal hides a DROP statement',
+    ],
+    ['SELECT $$; DELETE FROM trades$$', 'a string literal hides a DELETE statement'],
     [
       "SELECT * FROM trades WHERE asset = 'x'' OR ''1''=''1'",
       'a string literal contains an injection payload (a quote that ends the string early)',
@@ -342,12 +374,16 @@ describe('checkSql: hidden statements and injection signatures', () => {
 
 describe('checkSql: LIMIT', () => {
   it('injects a LIMIT on a new line when there is none', () => {
-    expect(allowed('SELECT asset FROM trades -- comment;').sql).toBe('SELECT asset FROM trades -- comment;\nLIMIT 1000');
+    expect(allowed('SELECT asset FROM trades -- comment;').sql).toBe(
+      'SELECT asset FROM trades -- comment;\nLIMIT 1000',
+    );
     expect(allowed('SELECT asset FROM trades;  ').sql).toBe('SELECT asset FROM trades\nLIMIT 1000');
     expect(allowed('SELECT user_id FROM deposits UNION SELECT user_id FROM withdrawals ORDER BY 1').sql).toBe(
       'SELECT user_id FROM deposits UNION SELECT user_id FROM withdrawals ORDER BY 1\nLIMIT 1000',
     );
-    expect(allowed('SELECT asset FROM trades OFFSET 10').sql).toBe('SELECT asset FROM trades OFFSET 10\nLIMIT 1000');
+    expect(allowed('SELECT asset FROM trades OFFSET 10').sql).toBe(
+      'SELECT asset FROM trades OFFSET 10\nLIMIT 1000',
+    );
     expect(allowed('TABLE assets').sql).toBe('TABLE assets\nLIMIT 1000');
   });
 
@@ -390,5 +426,18 @@ describe('checkSql: robustness', () => {
       const verdict = checkSql(input as string, analyst);
       expect(verdict.allowed).toBe(false);
     }
+  });
+});
+
+describe('checkSql: false positives that must not happen', () => {
+  it.each([
+    ["SELECT feedback_id FROM feedback WHERE text ILIKE '%fees; begin%' OR text ILIKE '%app; commit%'"],
+    ['-- end of the weekly report\nSELECT count(*) FROM trades'],
+    ['SELECT count(*) FROM trades /* analyze */'],
+    [
+      "WITH RECURSIVE hops(address) AS (SELECT to_address FROM chain_transfers WHERE from_address = '0xabc' UNION SELECT ct.to_address FROM hops h JOIN chain_transfers ct ON ct.from_address = h.address) SELECT count(*) FROM hops",
+    ],
+  ])('%s', (sql) => {
+    expect(allowed(sql).limit).toBe(1000);
   });
 });

@@ -5,9 +5,9 @@ import {
   createGuardPolicy,
   ensureReadOnlyRole,
   executeGuardedQuery,
+  type GuardVerdict,
   runGuardedSql,
   SqlGuardError,
-  type GuardVerdict,
 } from '../../../warehouse/guard/index.js';
 import { openStores, type Stores } from '../../../warehouse/stores.js';
 
@@ -59,13 +59,14 @@ describe('executeGuardedQuery', () => {
   it('refuses writes inside the database even when a statement slips past the guard', async () => {
     for (const sql of [
       'DELETE FROM assets',
-      "WITH d AS (DELETE FROM assets RETURNING *) SELECT count(*) FROM d",
+      'WITH d AS (DELETE FROM assets RETURNING *) SELECT count(*) FROM d',
       'SELECT * INTO stolen FROM assets',
       "SELECT nextval('app.audit_log_audit_id_seq')",
     ]) {
-      await expect(executeGuardedQuery(warehouse, forged(sql), { statementTimeoutMs: 5000 }), sql).rejects.toThrow(
-        'read-only transaction',
-      );
+      await expect(
+        executeGuardedQuery(warehouse, forged(sql), { statementTimeoutMs: 5000 }),
+        sql,
+      ).rejects.toThrow('read-only transaction');
     }
     const { rows } = await warehouse.query<{ count: number }>('SELECT count(*)::int AS count FROM assets');
     expect(rows[0]?.count).toBe(2);
@@ -74,7 +75,9 @@ describe('executeGuardedQuery', () => {
   it('sets statement_timeout for the statement (PGlite does not enforce it; postgres.test.ts checks the server)', async () => {
     const result = await executeGuardedQuery(
       warehouse,
-      forged("SELECT current_setting('statement_timeout') AS timeout, current_setting('transaction_read_only') AS ro"),
+      forged(
+        "SELECT current_setting('statement_timeout') AS timeout, current_setting('transaction_read_only') AS ro",
+      ),
       { statementTimeoutMs: 1500 },
     );
     expect(result.rows).toEqual([{ timeout: '1500ms', ro: 'on' }]);
@@ -88,14 +91,19 @@ describe('executeGuardedQuery', () => {
   });
 
   it('runGuardedSql checks and runs in one call', async () => {
-    const { verdict, result } = await runGuardedSql(warehouse, 'SELECT count(*)::int AS n FROM assets', analyst, {
-      statementTimeoutMs: 5000,
-    });
+    const { verdict, result } = await runGuardedSql(
+      warehouse,
+      'SELECT count(*)::int AS n FROM assets',
+      analyst,
+      {
+        statementTimeoutMs: 5000,
+      },
+    );
     expect(verdict.sql).toBe('SELECT count(*)::int AS n FROM assets\nLIMIT 1000');
     expect(result.rows).toEqual([{ n: 2 }]);
-    await expect(runGuardedSql(warehouse, 'SELECT email FROM users', analyst, { statementTimeoutMs: 5000 })).rejects.toThrow(
-      'This SQL cannot run: column users.email is not allowed for role analyst.',
-    );
+    await expect(
+      runGuardedSql(warehouse, 'SELECT email FROM users', analyst, { statementTimeoutMs: 5000 }),
+    ).rejects.toThrow('This SQL cannot run: column users.email is not allowed for role analyst.');
   });
 
   describe('read-only database role', () => {
@@ -115,11 +123,21 @@ describe('executeGuardedQuery', () => {
         'created_at',
       ]);
       const options = { statementTimeoutMs: 5000, databaseRole: 'analyst_readonly' };
-      const allowed = await executeGuardedQuery(warehouse, checkSql('SELECT user_id, country FROM users', analyst), options);
+      const allowed = await executeGuardedQuery(
+        warehouse,
+        checkSql('SELECT user_id, country FROM users', analyst),
+        options,
+      );
       expect(allowed.rows).toEqual([{ user_id: 1, country: 'US' }]);
       // Statements the guard would refuse, forged past it: the role itself refuses them.
-      for (const sql of ['SELECT email FROM users', 'SELECT * FROM ground_truth.aml_cases', 'SELECT * FROM app.audit_log']) {
-        await expect(executeGuardedQuery(warehouse, forged(sql), options), sql).rejects.toThrow('permission denied');
+      for (const sql of [
+        'SELECT email FROM users',
+        'SELECT * FROM ground_truth.aml_cases',
+        'SELECT * FROM app.audit_log',
+      ]) {
+        await expect(executeGuardedQuery(warehouse, forged(sql), options), sql).rejects.toThrow(
+          'permission denied',
+        );
       }
       // The role is only taken inside the transaction.
       const { rows } = await warehouse.query<{ email: string }>('SELECT email FROM users');

@@ -190,9 +190,10 @@ describe('guard fuzzing', () => {
         expect(ALLOWED_FUNCTIONS.has(bare), `${name} in ${sql}`).toBe(true);
       }
       for (const table of verdict.tables) {
-        expect(table.startsWith('ground_truth') || table.startsWith('app.') || table.startsWith('pg_'), sql).toBe(
-          false,
-        );
+        expect(
+          table.startsWith('ground_truth') || table.startsWith('app.') || table.startsWith('pg_'),
+          sql,
+        ).toBe(false);
       }
       expect(checkSql(verdict.sql, policy).allowed, `re-check of ${verdict.sql}`).toBe(true);
     }
@@ -217,7 +218,9 @@ describe('guard fuzzing', () => {
           expect((error as Error).message, sql).not.toContain('read-only transaction');
         }
       }
-      const { rows } = await stores.warehouse.query<{ count: number }>('SELECT count(*)::int AS count FROM trades');
+      const { rows } = await stores.warehouse.query<{ count: number }>(
+        'SELECT count(*)::int AS count FROM trades',
+      );
       expect(rows[0]?.count).toBe(0);
     });
   });

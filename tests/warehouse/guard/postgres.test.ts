@@ -15,7 +15,9 @@ import { readCorpus } from './corpus-lines.js';
 /** Set by .ci/run, which starts the PostgreSQL 15 server. */
 const url = process.env['TEST_POSTGRES_URL'];
 if (!url) {
-  process.stderr.write('[skip] SQL guard on PostgreSQL: TEST_POSTGRES_URL is not set (.ci/run starts a server and sets it)\n');
+  process.stderr.write(
+    '[skip] SQL guard on PostgreSQL: TEST_POSTGRES_URL is not set (.ci/run starts a server and sets it)\n',
+  );
 }
 
 function forged(sql: string): GuardVerdict {
@@ -80,12 +82,24 @@ describe.skipIf(!url)('SQL guard on a PostgreSQL server', () => {
   it('runs as the read-only role, which cannot read what the policy forbids', async () => {
     await ensureReadOnlyRole(warehouse, role, analyst);
     const options = { statementTimeoutMs: 5000, databaseRole: role };
-    const result = await executeGuardedQuery(warehouse, checkSql('SELECT user_id, country FROM users', analyst), options);
+    const result = await executeGuardedQuery(
+      warehouse,
+      checkSql('SELECT user_id, country FROM users', analyst),
+      options,
+    );
     expect(result.rows).toEqual([{ user_id: 1, country: 'US' }]);
-    for (const sql of ['SELECT email FROM users', 'SELECT * FROM ground_truth.aml_cases', 'SELECT * FROM app.audit_log']) {
-      await expect(executeGuardedQuery(warehouse, forged(sql), options), sql).rejects.toThrow('permission denied');
+    for (const sql of [
+      'SELECT email FROM users',
+      'SELECT * FROM ground_truth.aml_cases',
+      'SELECT * FROM app.audit_log',
+    ]) {
+      await expect(executeGuardedQuery(warehouse, forged(sql), options), sql).rejects.toThrow(
+        'permission denied',
+      );
     }
     // Privileges are revoked by REVOKE in the test database before the role can be dropped.
-    await warehouse.exec(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${role}; REVOKE USAGE ON SCHEMA public FROM ${role}`);
+    await warehouse.exec(
+      `REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${role}; REVOKE USAGE ON SCHEMA public FROM ${role}`,
+    );
   });
 });

@@ -30,7 +30,12 @@ describe('runSqlCheckCommand', () => {
     ]);
     expect(printed).toEqual([
       { id: 'a', allowed: true, reason: null },
-      { id: 2, allowed: false, reason: 'multiple statements are not allowed', code: 'sql_multiple_statements' },
+      {
+        id: 2,
+        allowed: false,
+        reason: 'multiple statements are not allowed',
+        code: 'sql_multiple_statements',
+      },
       {
         id: 'c',
         allowed: false,
@@ -42,7 +47,10 @@ describe('runSqlCheckCommand', () => {
   });
 
   it('checks for the given role', async () => {
-    const { printed } = await run([JSON.stringify({ id: 'c', sql: 'SELECT email FROM users' })], 'compliance');
+    const { printed } = await run(
+      [JSON.stringify({ id: 'c', sql: 'SELECT email FROM users' })],
+      'compliance',
+    );
     expect(printed).toEqual([{ id: 'c', allowed: true, reason: null }]);
   });
 
@@ -53,8 +61,18 @@ describe('runSqlCheckCommand', () => {
       JSON.stringify({ id: 'y', sql: 'SELECT 1' }),
     ]);
     expect(printed).toEqual([
-      { id: null, allowed: false, reason: 'line 1 is not a JSON object with a string "sql"', code: 'input_invalid' },
-      { id: 'x', allowed: false, reason: 'line 2 is not a JSON object with a string "sql"', code: 'input_invalid' },
+      {
+        id: null,
+        allowed: false,
+        reason: 'line 1 is not a JSON object with a string "sql"',
+        code: 'input_invalid',
+      },
+      {
+        id: 'x',
+        allowed: false,
+        reason: 'line 2 is not a JSON object with a string "sql"',
+        code: 'input_invalid',
+      },
       { id: 'y', allowed: true, reason: null },
     ]);
     expect(summary).toEqual({ total: 3, allowed: 1, denied: 2, invalid: 2 });
@@ -68,7 +86,10 @@ describe('runSqlCheckCommand', () => {
     });
     expect(hostile.allowed).toBe(0);
     expect(hostile.denied).toBe(denied.length);
-    const legit = await runSqlCheckCommand({ file: join(SQL_FIXTURES, 'legit.jsonl'), write: () => undefined });
+    const legit = await runSqlCheckCommand({
+      file: join(SQL_FIXTURES, 'legit.jsonl'),
+      write: () => undefined,
+    });
     expect(legit.denied).toBe(0);
   });
 

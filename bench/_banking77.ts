@@ -64,9 +64,67 @@ export interface RetrievalScore {
 }
 
 /**
- * Scores retrieval by label: for each query vector, the `k` most similar corpus vectors by dot product
- * (the vectors are unit length, so this is cosine).
+ * Cosine similarities of every query with every corpus text (row-major, queries × corpus). The vectors
+ * are unit length, so this is the dot product. Kept as a matrix so fused scores cost no extra products.
  */
+export function similarityMatrix(
+  corpusVectors: readonly Float32Array[],
+  queryVectors: readonly Float32Array[],
+): Float32Array {
+  const width = corpusVectors[0]?.length ?? 0;
+  // One contiguous matrix keeps the inner loop on one typed array.
+  const matrix = new Float32Array(corpusVectors.length * width);
+  corpusVectors.forEach((vector, row) => {
+    matrix.set(vector, row * width);
+  });
+  const similarities = new Float32Array(queryVectors.length * corpusVectors.length);
+  queryVectors.forEach((query, queryIndex) => {
+    const out = queryIndex * corpusVectors.length;
+    for (let row = 0; row < corpusVectors.length; row++) {
+      let sum = 0;
+      const offset = row * width;
+      for (let column = 0; column < width; column++) sum += query[column]! * matrix[offset + column]!;
+      similarities[out + row] = sum;
+    }
+  });
+  return similarities;
+}
+
+/** Weighted sum of similarity matrices of the same shape (score fusion). */
+export function fuseSimilarities(
+  parts: readonly { similarities: Float32Array; weight: number }[],
+): Float32Array {
+  const fused = new Float32Array(parts[0]?.similarities.length ?? 0);
+  for (const { similarities, weight } of parts) {
+    for (let index = 0; index < fused.length; index++) fused[index]! += weight * similarities[index]!;
+  }
+  return fused;
+}
+
+/** Scores retrieval by label from a queries × corpus similarity matrix, taking the `k` best per query. */
+export function scoreSimilarities(
+  similarities: Float32Array,
+  corpusLabels: readonly string[],
+  queryLabels: readonly string[],
+  k = 10,
+): RetrievalScore {
+  const corpusSize = corpusLabels.length;
+  let precisionSum = 0;
+  let nearestHits = 0;
+  queryLabels.forEach((label, queryIndex) => {
+    const top = topIndexes(similarities.subarray(queryIndex * corpusSize, (queryIndex + 1) * corpusSize), k);
+    let same = 0;
+    for (const row of top) if (corpusLabels[row] === label) same++;
+    precisionSum += same / k;
+    if (top[0] !== undefined && corpusLabels[top[0]] === label) nearestHits++;
+  });
+  return {
+    precisionAt10: precisionSum / queryLabels.length,
+    nearestNeighborAccuracy: nearestHits / queryLabels.length,
+  };
+}
+
+/** Scores retrieval by label: for each query vector, the `k` most similar corpus vectors by cosine. */
 export function scoreRetrieval(
   corpusVectors: readonly Float32Array[],
   corpusLabels: readonly string[],
@@ -74,33 +132,7 @@ export function scoreRetrieval(
   queryLabels: readonly string[],
   k = 10,
 ): RetrievalScore {
-  const width = corpusVectors[0]?.length ?? 0;
-  // One contiguous matrix keeps the inner loop on one typed array.
-  const matrix = new Float32Array(corpusVectors.length * width);
-  corpusVectors.forEach((vector, row) => {
-    matrix.set(vector, row * width);
-  });
-  const scores = new Float32Array(corpusVectors.length);
-  let precisionSum = 0;
-  let nearestHits = 0;
-  queryVectors.forEach((query, queryIndex) => {
-    for (let row = 0; row < corpusVectors.length; row++) {
-      let sum = 0;
-      const offset = row * width;
-      for (let column = 0; column < width; column++) sum += query[column]! * matrix[offset + column]!;
-      scores[row] = sum;
-    }
-    const top = topIndexes(scores, k);
-    const label = queryLabels[queryIndex];
-    let same = 0;
-    for (const row of top) if (corpusLabels[row] === label) same++;
-    precisionSum += same / k;
-    if (top[0] !== undefined && corpusLabels[top[0]] === label) nearestHits++;
-  });
-  return {
-    precisionAt10: precisionSum / queryVectors.length,
-    nearestNeighborAccuracy: nearestHits / queryVectors.length,
-  };
+  return scoreSimilarities(similarityMatrix(corpusVectors, queryVectors), corpusLabels, queryLabels, k);
 }
 
 /** Indexes of the k largest scores, best first (ties by lower index). */

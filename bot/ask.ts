@@ -38,7 +38,7 @@ export interface AskOutcome {
   readonly answer: Answer | undefined;
   /** The message for people: the summary, a clarifying question, or an honest error. */
   readonly text: string;
-  readonly error: { readonly code: string; readonly message: string } | undefined;
+  readonly error: { readonly code: string; readonly message: string; readonly userError: boolean } | undefined;
   readonly durationMs: number;
 }
 
@@ -70,7 +70,7 @@ export function createAskPipeline(options: AskPipelineOptions): AskPipeline {
           result: undefined,
           answer: undefined,
           text: failure.message,
-          error: { code: failure.code, message: failure.message },
+          error: { code: failure.code, message: failure.message, userError: failure.isUserError },
         });
       }
       await audit.record({ kind: 'route', question: request.question, tool: route.tool, args: route.args });
@@ -81,7 +81,7 @@ export function createAskPipeline(options: AskPipelineOptions): AskPipeline {
       const tool = options.tools[route.tool];
       if (!tool) {
         const text = `The ${route.tool} tool is not available yet.`;
-        return finish(request, options, started, { route, result: undefined, answer: undefined, text, error: { code: 'not_available', message: text } });
+        return finish(request, options, started, { route, result: undefined, answer: undefined, text, error: { code: 'not_available', message: text, userError: false } });
       }
       const context: ToolContext = {
         warehouse: options.warehouse,
@@ -104,7 +104,7 @@ export function createAskPipeline(options: AskPipelineOptions): AskPipeline {
         const failure = asAnalystError(error);
         await audit.record({ kind: 'tool_call', tool: tool.name, args: route.args, error: failure.message });
         const text = failure instanceof AnalystError && failure.code !== 'internal_error' ? failure.message : `Sorry, that failed: ${failure.message}`;
-        return finish(request, options, started, { route, result: undefined, answer: undefined, text, error: { code: failure.code, message: failure.message } });
+        return finish(request, options, started, { route, result: undefined, answer: undefined, text, error: { code: failure.code, message: failure.message, userError: failure.isUserError } });
       }
     },
   };

@@ -8,6 +8,7 @@ import {
   EVENT_PAIRS_SQL,
   type EventPairRow,
   eventPairsFromRows,
+  unpackEventPairs,
 } from '../models/recommend/index.js';
 import { defineTool, type ExecutedSql, runAuditedQuery } from './define-tool.js';
 
@@ -152,7 +153,10 @@ export const similarItemsTool = defineTool({
     }));
     const item = resolveItem(input.item, catalogue);
     const serving = await cachedServingModel(context.warehouse, async () => ({
-      pairs: eventPairsFromRows(await query<EventPairRow>(EVENT_PAIRS_SQL, EVENT_PAIRS_PARAMS, 'warehouse')),
+      pairs: unpackEventPairs(
+        (await query<{ packed: string | null }>(EVENT_PAIRS_SQL, EVENT_PAIRS_PARAMS, 'warehouse'))[0]
+          ?.packed ?? '',
+      ),
       catalogue,
     }));
     const byId = new Map(catalogue.map((entry) => [entry.itemId, entry] as const));

@@ -292,7 +292,8 @@ CREATE TABLE IF NOT EXISTS app.embedding_models (
     version: 3,
     name: 'recommendations',
     // Precomputed recommendations (models/recommend/refresh.ts), replaced in bulk by each refresh and
-    // read by the recommend_for_user and similar_items tools. Runs are kept as a history.
+    // read by the recommend_for_user and similar_items tools. Runs are kept as a history. The weights
+    // of an item-item model let the tools fold in users newer than the refresh without retraining.
     sql: `
 CREATE SCHEMA IF NOT EXISTS app;
 CREATE TABLE IF NOT EXISTS app.recommendation_runs (
@@ -307,6 +308,7 @@ CREATE TABLE IF NOT EXISTS app.recommendation_runs (
   interactions integer,
   depth integer NOT NULL,
   train_seconds double precision,
+  weights_transform text,
   error text
 );
 CREATE TABLE IF NOT EXISTS app.recommendation_items (
@@ -334,6 +336,13 @@ CREATE TABLE IF NOT EXISTS app.similar_items (
   co_users integer NOT NULL,
   run_id bigint NOT NULL,
   PRIMARY KEY (item_id, rank)
+);
+CREATE TABLE IF NOT EXISTS app.recommendation_weights (
+  item_id text NOT NULL,
+  other_item_id text NOT NULL,
+  weight real NOT NULL,
+  run_id bigint NOT NULL,
+  PRIMARY KEY (item_id, other_item_id)
 );
 CREATE TABLE IF NOT EXISTS app.popular_items (
   segment text NOT NULL,

@@ -4,10 +4,13 @@
  */
 import { Command } from 'commander';
 import { AnalystError, asAnalystError } from '../../core/errors.js';
+import { registerAnomalyCommand } from './commands/anomaly.js';
 import { registerAskCommand } from './commands/ask.js';
 import { runChat } from './commands/chat.js';
+import { requestedExitCode, resetExitCode, setExitCode } from './exit-code.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerRouteCommand } from './commands/route.js';
+import { registerSqlCommand } from './commands/sql.js';
 import type { GlobalFlags } from './runtime.js';
 
 /** Builds the command tree (exported for tests). */
@@ -27,11 +30,14 @@ export function createProgram(): Command {
   registerAskCommand(program);
   registerRouteCommand(program);
   registerDemoCommand(program);
+  registerSqlCommand(program);
+  registerAnomalyCommand(program);
   return program;
 }
 
 /** Runs the CLI; a failure prints its message (no stack, no SQL) and sets a non-zero exit code. */
-export async function main(argv: readonly string[]): Promise<void> {
+export async function main(argv: readonly string[]): Promise<number> {
+  resetExitCode();
   try {
     await createProgram().parseAsync([...argv]);
   } catch (error) {
@@ -40,6 +46,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (process.env['ANALYST_DEBUG'] && !(error instanceof AnalystError && error.isUserError)) {
       process.stderr.write(`${(error as Error).stack ?? ''}\n`);
     }
-    process.exitCode = failure.isUserError ? 2 : 1;
+    setExitCode(failure.isUserError ? 2 : 1);
   }
+  process.exitCode = requestedExitCode();
+  return requestedExitCode();
 }

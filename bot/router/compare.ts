@@ -18,7 +18,7 @@ export interface ComparisonMatch {
 
 // "vs", "versus", "compared to/with", "compare with", "relative to", "against", "than". Not "over" or
 // "from": "change over the last 7 days" names a time range, not a comparison.
-const VERSUS = String.raw`(?:vs\.?|v\.?|versus|compared?\s+(?:to|with|against)|comparing\s+(?:to|with)|in\s+comparison\s+(?:to|with)|relative\s+to|against|than)`;
+const VERSUS = String.raw`(?:vs\.?|v\.?|versus|compare[sd]?\s+(?:to|with|against)|comparing\s+(?:to|with)|in\s+comparison\s+(?:to|with)|relative\s+to|against|than)`;
 const PRIOR = String.raw`(?:previous|prior|preceding|last|the\s+last)`;
 const UNIT = String.raw`(?:period|week|wk|month|mth|quarter|qtr|day|fortnight|(?:\d{1,3}|seven|thirty|fourteen)\s+days|(?:\d{1,2}|two|three|four|six|twelve)\s+(?:weeks|months))`;
 

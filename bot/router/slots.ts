@@ -283,6 +283,7 @@ function countOf(text: string): number | undefined {
 const SQL_PREFIX =
   /(?:^|[\s,.;!?])(?:sql|run\s+this(?:\s+(?:sql|query|statement))?|run\s+(?:the\s+)?(?:following\s+)?(?:sql|query|statement)|execute(?:\s+this)?(?:\s+(?:sql|query|statement))?|query)\s*:\s*/i;
 const SQL_FENCE = /```(?:sql)?\s*([\s\S]+?)\s*```/i;
+const SQL_INLINE = /`([^`]+)`/g;
 const SQL_START = /(?:^|[\s:])((?:select|with)\s[\s\S]*)$/i;
 
 /** Whether a text that starts with SELECT/WITH is a statement rather than English ("select the top 5 …"). */
@@ -310,6 +311,15 @@ function extractSql(state: SlotState, result: MutableSlots): void {
     result.sql = cleanSql(fence[1]!);
     state.take('sql', fence.index, fence[0].length, result.sql);
     blankPrefix(state, fence.index);
+    return;
+  }
+  // Inline code: "can you run `SELECT count(*) FROM users`".
+  for (const inline of text.matchAll(SQL_INLINE)) {
+    const body = cleanSql(inline[1]!);
+    if (!/^(?:select|with)\b/i.test(body) || !looksLikeSql(body)) continue;
+    result.sql = body;
+    state.take('sql', inline.index, inline[0].length, body);
+    blankPrefix(state, inline.index);
     return;
   }
   const prefix = SQL_PREFIX.exec(text);
@@ -1040,6 +1050,8 @@ const PLATFORM_PATTERNS: ReadonlyArray<readonly [Platform, RegExp]> = [
   ['api', /\b(?:api|rest\s+api|trading\s+bots?|programmatic)\b/g],
 ];
 
+const MOBILE_PATTERN = /\bmobile(?:\s+apps?)?\b(?!\s+(?:reviews?|ratings?|store)\b)/g;
+
 function extractPlatforms(state: SlotState, result: MutableSlots): void {
   const found: Array<{ platform: Platform; index: number; length: number }> = [];
   for (const [platform, pattern] of PLATFORM_PATTERNS) {
@@ -1047,11 +1059,18 @@ function extractPlatforms(state: SlotState, result: MutableSlots): void {
       found.push({ platform, index: match.index, length: match[0].length });
     }
   }
+  // "mobile users" are both app platforms.
+  const mobile: Array<{ index: number; length: number }> = [];
+  for (const match of state.matches(MOBILE_PATTERN)) mobile.push({ index: match.index, length: match[0].length });
+  for (const item of mobile) {
+    for (const platform of ['ios', 'android'] as const) found.push({ platform, index: item.index, length: 0 });
+  }
   found.sort((a, b) => a.index - b.index);
   for (const item of found) {
     push(result.platforms, item.platform);
     state.take('platform', item.index, item.length, item.platform);
   }
+  for (const item of mobile) state.take('platform', item.index, item.length, 'ios,android');
 }
 
 // ---------------------------------------------------------------------------------------------------------

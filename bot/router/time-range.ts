@@ -1238,7 +1238,7 @@ function choose(candidates: Candidate[]): Candidate | undefined {
 
 /**
  * "since D" = [D, tomorrow) (hour ranges: [start, now)); "from D onwards" likewise, and "from D" when D is
- * a single day ("from Monday"); "from October" stays October.
+ * a single day ("from Monday"); "from October" stays October, and "from yesterday" stays yesterday.
  */
 function applySince(candidate: Candidate, context: Context): Candidate | undefined {
   const before = context.prepared.slice(0, candidate.index);
@@ -1253,7 +1253,9 @@ function applySince(candidate: Candidate, context: Context): Candidate | undefin
     );
   const singleDay =
     isDay(candidate.range.start) && parseDay(candidate.range.end) - parseDay(candidate.range.start) === 1;
-  const opener = since ?? (from && (onwards || singleDay) ? from : null);
+  // "feedback from yesterday" is yesterday's feedback: a relative day after "from" names its source.
+  const relativeDay = candidate.phrase === 'yesterday' || candidate.phrase === 'day_before_yesterday';
+  const opener = since ?? (from && (onwards || (singleDay && !relativeDay)) ? from : null);
   if (!opener || candidate.phrase === 'between') return undefined;
   const hours = !isDay(candidate.range.start);
   // "after Oct 3" starts the day after.

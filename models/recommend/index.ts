@@ -16,7 +16,7 @@ export type { EvaluateOptions, EvaluationDetails, EvaluationSummary, MetricKey }
 export { evaluateDetailed, evaluateOnSplit, evaluateRecommender } from './evaluate.js';
 export type { BuildMatrixOptions, Interaction, InteractionMatrix } from './interactions.js';
 export { buildInteractionMatrix, compareItemIds } from './interactions.js';
-export type { ItemKnnOptions } from './item-knn.js';
+export type { ItemKnnOptions, ItemKnnRecommender } from './item-knn.js';
 export { createItemKnnRecommender } from './item-knn.js';
 export { LinearAlgebraError } from './linear-algebra.js';
 export type { RankedCase, RankingMetrics } from './metrics.js';
@@ -30,16 +30,24 @@ export type { RefreshOptions, RefreshStores, RefreshSummary } from './refresh.js
 export { CATALOGUE_SQL, refreshRecommendations } from './refresh.js';
 export type { ModelOptions } from './registry.js';
 export { createRecommender, DEFAULT_MODEL, isModelName, WAREHOUSE_MODEL_OPTIONS } from './registry.js';
-export type { CatalogueItem, ItemAction, RankedRecommendation, ServingModel } from './serving.js';
+export type {
+  CatalogueItem,
+  ItemAction,
+  RankedRecommendation,
+  ServingModel,
+  ServingScorer,
+} from './serving.js';
 export {
   actionOf,
   cachedServingModel,
   coldStartReason,
+  itemItemWeightsOf,
   parseSegmentKey,
   REASON_ITEMS,
   reasonText,
   recommendForPairs,
   segmentKeys,
+  storedItemItemScorer,
   trainServingModel,
   WEAK_REASON,
 } from './serving.js';
@@ -61,4 +69,5 @@ export {
   isOwned,
   loadEventPairs,
   USER_EVENT_PAIRS_SQL,
+  unpackEventPairs,
 } from './warehouse-events.js';

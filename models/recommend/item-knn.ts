@@ -32,8 +32,14 @@ export interface ItemKnnOptions {
   readonly transform?: ValueTransform;
 }
 
+/** A trained item-kNN model exposes its pruned weights, so serving can store and reuse them. */
+export interface ItemKnnRecommender extends Recommender {
+  /** items × items row-major; weights[i·n + j] = sim(i, j) when i is among j's neighbours, else 0. */
+  readonly weights: Float32Array;
+}
+
 /** Creates an item-kNN recommender. */
-export function createItemKnnRecommender(options: ItemKnnOptions = {}): Recommender {
+export function createItemKnnRecommender(options: ItemKnnOptions = {}): ItemKnnRecommender {
   const neighbours = options.neighbours ?? 200;
   const shrink = options.shrink ?? 25;
   const transform = options.transform ?? 'binary';
@@ -60,6 +66,9 @@ export function createItemKnnRecommender(options: ItemKnnOptions = {}): Recommen
   return {
     name: 'item-knn',
     parameters: { neighbours, shrink, transform },
+    get weights() {
+      return weights;
+    },
     fit(data: InteractionMatrix) {
       matrix = transformMatrix(data.matrix, transform);
       size = matrix.columns;

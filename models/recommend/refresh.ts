@@ -7,7 +7,13 @@
 import { createProgress } from '../../core/progress.js';
 import type { BulkColumn, SqlConnection } from '../../warehouse/connection.js';
 import { DEFAULT_MODEL, type ModelOptions, WAREHOUSE_MODEL_OPTIONS } from './registry.js';
-import { type CatalogueItem, recommendForPairs, segmentKeys, trainServingModel } from './serving.js';
+import {
+  type CatalogueItem,
+  itemItemWeightsOf,
+  recommendForPairs,
+  segmentKeys,
+  trainServingModel,
+} from './serving.js';
 import { loadEventPairs } from './warehouse-events.js';
 
 /** Options of {@link refreshRecommendations}. */
@@ -16,7 +22,7 @@ export interface RefreshOptions {
   readonly model?: string;
   /** Hyper-parameters (default {@link WAREHOUSE_MODEL_OPTIONS}). */
   readonly modelOptions?: ModelOptions;
-  /** Recommendations stored per user (default 20); larger `k` requests are computed on the fly. */
+  /** Recommendations stored per user (default 10); larger `k` requests are folded in from stored weights. */
   readonly depth?: number;
   /** Similar items stored per item (default 20). */
   readonly similarDepth?: number;
@@ -68,7 +74,7 @@ export async function refreshRecommendations(
   options: RefreshOptions = {},
 ): Promise<RefreshSummary> {
   const started = performance.now();
-  const depth = options.depth ?? 20;
+  const depth = options.depth ?? 10;
   const similarDepth = options.similarDepth ?? 20;
   const minimumUsers = options.segmentMinimumUsers ?? 20;
   const modelName = options.model ?? DEFAULT_MODEL;
@@ -81,19 +87,13 @@ export async function refreshRecommendations(
   );
   const runId = Number(runRows[0]!.run_id);
   try {
-    const [pairs, catalogueRows, userRows] = [
-      await loadEventPairs(stores.warehouse),
-      (
-        await stores.warehouse.query<{ item_id: string; item_type: string; label: string; name: string }>(
-          CATALOGUE_SQL,
-        )
-      ).rows,
-      (
-        await stores.warehouse.query<{ user_id: number; country: string; vip_tier: number }>(
-          'SELECT user_id, country, vip_tier FROM users',
-        )
-      ).rows,
-    ];
+    const pairs = await loadEventPairs(stores.warehouse);
+    const catalogueRows = (
+      await stores.warehouse.query<{ item_id: string; item_type: string; label: string; name: string }>(
+        CATALOGUE_SQL,
+      )
+    ).rows;
+    const segmentOf = await loadUserSegments(stores.warehouse);
     const catalogue: CatalogueItem[] = catalogueRows.map((row) => ({
       itemId: row.item_id,
       itemType: row.item_type,
@@ -112,7 +112,8 @@ export async function refreshRecommendations(
     });
     const recommendationRows: unknown[][] = [];
     data.userIds.forEach((userId, row) => {
-      for (const entry of recommendForPairs(serving, serving.pairsByUser.get(userId) ?? [], depth, row)) {
+      const userPairs = serving.pairsByUser.get(userId) ?? [];
+      for (const entry of recommendForPairs(serving, userPairs, depth, serving.labels, row)) {
         recommendationRows.push([userId, entry.rank, entry.itemId, entry.score, entry.reason, runId]);
       }
       if (row % 1000 === 0) progress.update(row);
@@ -145,12 +146,11 @@ export async function refreshRecommendations(
     }
 
     // Cold start: distinct users per item in each segment (country and tier, country, everyone).
-    const segmentOf = new Map(userRows.map((row) => [Number(row.user_id), row] as const));
     const segmentItems = new Map<string, Map<string, number>>();
     const segmentUsers = new Map<string, Set<number>>();
     for (const pair of pairs) {
       const user = segmentOf.get(pair.userId);
-      const keys = user ? segmentKeys(String(user.country).trim(), Number(user.vip_tier)) : ['*'];
+      const keys = user ? segmentKeys(user.country, user.vipTier) : ['*'];
       for (const key of keys) {
         const counts = segmentItems.get(key) ?? new Map<string, number>();
         counts.set(pair.itemId, (counts.get(pair.itemId) ?? 0) + 1);
@@ -188,9 +188,26 @@ export async function refreshRecommendations(
       ];
     });
 
+    // The weights of an item-item model, so the tools can fold in users newer than this refresh.
+    const stored = itemItemWeightsOf(model);
+    const weightRows: unknown[][] = [];
+    if (stored) {
+      for (let from = 0; from < itemCount; from++) {
+        for (let to = 0; to < itemCount; to++) {
+          const weight = stored.weights[from * itemCount + to]!;
+          if (weight !== 0) weightRows.push([data.itemIds[from], data.itemIds[to], weight, runId]);
+        }
+      }
+    }
+
     await stores.app.transaction(async (transaction) => {
       await transaction.exec(
-        'DELETE FROM app.recommendations; DELETE FROM app.similar_items; DELETE FROM app.popular_items; DELETE FROM app.recommendation_items;',
+        'DELETE FROM app.recommendations; DELETE FROM app.similar_items; DELETE FROM app.popular_items; DELETE FROM app.recommendation_items; DELETE FROM app.recommendation_weights;',
+      );
+      await transaction.bulkInsert(
+        'app.recommendation_weights',
+        columns('item_id:text, other_item_id:text, weight:real, run_id:bigint'),
+        weightRows,
       );
       await transaction.bulkInsert(
         'app.recommendation_items',
@@ -219,7 +236,8 @@ export async function refreshRecommendations(
       );
       await transaction.query(
         `UPDATE app.recommendation_runs
-         SET status = 'done', finished_at = $2, users = $3, items = $4, interactions = $5, train_seconds = $6
+         SET status = 'done', finished_at = $2, users = $3, items = $4, interactions = $5, train_seconds = $6,
+             weights_transform = $7
          WHERE run_id = $1`,
         [
           runId,
@@ -228,6 +246,7 @@ export async function refreshRecommendations(
           itemCount,
           pairs.length,
           serving.trainSeconds,
+          stored?.transform ?? null,
         ],
       );
     });
@@ -252,6 +271,23 @@ export async function refreshRecommendations(
       .catch(() => undefined);
     throw error;
   }
+}
+
+/** Users' segments (country, VIP tier), packed into one value for the same reason as the event pairs. */
+async function loadUserSegments(
+  warehouse: SqlConnection,
+): Promise<Map<number, { country: string; vipTier: number }>> {
+  const { rows } = await warehouse.query<{ packed: string | null }>(
+    `SELECT coalesce(string_agg(concat_ws(chr(31), user_id, trim(country), vip_tier), chr(30)), '') AS packed FROM users`,
+  );
+  const segments = new Map<number, { country: string; vipTier: number }>();
+  const packed = rows[0]?.packed ?? '';
+  if (packed === '') return segments;
+  for (const record of packed.split('\u001e')) {
+    const [userId, country, vipTier] = record.split('\u001f') as [string, string, string];
+    segments.set(Number(userId), { country, vipTier: Number(vipTier) });
+  }
+  return segments;
 }
 
 function columns(spec: string): BulkColumn[] {

@@ -4,10 +4,18 @@
  * say why in words ("because you traded ARB and OP") from the user's own items that contribute most
  * to each recommendation's score.
  */
+
+import type { EaseRecommender } from './ease.js';
 import { buildInteractionMatrix, compareItemIds, type InteractionMatrix } from './interactions.js';
-import type { History, Recommender } from './recommender.js';
+import {
+  type History,
+  itemItemContributions,
+  type Recommender,
+  transformHistory,
+  type ValueTransform,
+} from './recommender.js';
 import { createRecommender, DEFAULT_MODEL, type ModelOptions, WAREHOUSE_MODEL_OPTIONS } from './registry.js';
-import { topK } from './top-k.js';
+import { type ScoredIndex, topK } from './top-k.js';
 import { type EventPair, isOwned } from './warehouse-events.js';
 
 /** An item of the catalogue, as shown to people: assets by symbol, products by name. */
@@ -33,8 +41,23 @@ export interface RankedRecommendation {
   readonly because: readonly string[];
 }
 
-/** A trained serving model and the maps it needs. */
-export interface ServingModel {
+/**
+ * What serving needs from a model: item ids, fold-in scores and additive reasons. A model trained here
+ * ({@link ServingModel}) and weights read back from the app tables ({@link storedItemItemScorer}) both
+ * provide it, so precomputed and on-the-fly answers come from the same code.
+ */
+export interface ServingScorer {
+  readonly name: string;
+  readonly itemIds: readonly string[];
+  readonly itemIndex: ReadonlyMap<string, number>;
+  /** Scores of every item for a history (raw event weights; the scorer applies its own transform). */
+  scoreHistory(history: History): Float32Array;
+  /** How much each history item adds to an item's score, largest first. */
+  contributions(history: History, itemIndex: number): ScoredIndex[];
+}
+
+/** A model trained on `user_events` pairs, with the maps the refresh needs. */
+export interface ServingModel extends ServingScorer {
   readonly model: Recommender;
   readonly data: InteractionMatrix;
   /** The user's pairs by user id, for histories and ownership. */
@@ -43,6 +66,56 @@ export interface ServingModel {
   readonly labels: ReadonlyMap<string, string>;
   readonly trainSeconds: number;
 }
+
+/** The item-item weights and training transform of an item-item model (EASE, item-kNN), if it is one. */
+export function itemItemWeightsOf(
+  model: Recommender,
+): { readonly weights: Float32Array; readonly transform: ValueTransform } | undefined {
+  const weights = (model as Partial<ItemItemRecommender>).weights;
+  const transform = model.parameters['transform'];
+  if (!(weights instanceof Float32Array) || typeof transform !== 'string') return undefined;
+  return { weights, transform: transform as ValueTransform };
+}
+
+/**
+ * A scorer over stored item-item weights (`app.recommendation_weights`), for fold-in at serving time.
+ * Only the rows of the items in the histories it will score need to be filled in `weights`.
+ */
+export function storedItemItemScorer(options: {
+  readonly name: string;
+  readonly itemIds: readonly string[];
+  /** n × n row-major; weights[i·n + j] is how much item i adds to item j. */
+  readonly weights: Float32Array;
+  readonly transform: ValueTransform;
+}): ServingScorer {
+  const size = options.itemIds.length;
+  const weights = options.weights;
+  return {
+    name: options.name,
+    itemIds: options.itemIds,
+    itemIndex: new Map(options.itemIds.map((id, index) => [id, index] as const)),
+    scoreHistory(history) {
+      const transformed = transformHistory(history, options.transform);
+      const scores = new Float32Array(size);
+      for (let n = 0; n < transformed.items.length; n++) {
+        const value = transformed.values[n]!;
+        const offset = transformed.items[n]! * size;
+        for (let j = 0; j < size; j++) scores[j]! += value * weights[offset + j]!;
+      }
+      return scores;
+    },
+    contributions(history, itemIndex) {
+      return itemItemContributions(
+        transformHistory(history, options.transform),
+        itemIndex,
+        (from, to) => weights[from * size + to]!,
+      );
+    },
+  };
+}
+
+/** A model with an item-item weight matrix (EASE, item-kNN). */
+type ItemItemRecommender = Pick<EaseRecommender, 'weights'>;
 
 /** How long an on-the-fly model is reused before it is retrained from the warehouse. */
 export const ON_THE_FLY_MAX_AGE_MS = 10 * 60_000;
@@ -106,47 +179,61 @@ export function trainServingModel(
   }
   const labels = new Map<string, string>(itemIds.map((id) => [id, id]));
   for (const item of catalogue) labels.set(item.itemId, item.label);
-  return { model, data, pairsByUser, labels, trainSeconds };
+  return {
+    name: model.name,
+    itemIds: data.itemIds,
+    itemIndex: data.itemIndex,
+    scoreHistory: (history) => model.scoreHistory(history),
+    contributions: (history, itemIndex) => model.contributions(history, itemIndex),
+    model,
+    data,
+    pairsByUser,
+    labels,
+    trainSeconds,
+  };
 }
 
 /**
  * The top `k` items for a user's pairs (which may be newer than the model's training data): scored by
- * fold-in, without items the user holds or subscribed to, each with a reason. Pass `trainingRow` when
- * the pairs are exactly that row of the training matrix (the batch refresh), to reuse the trained user.
+ * fold-in, without items the user holds or subscribed to, each with a reason naming the user's items
+ * by `labels`. Pass `trainingRow` (with a {@link ServingModel}) when the pairs are exactly that row of
+ * the training matrix, as in the batch refresh, to reuse the trained user.
  */
 export function recommendForPairs(
-  serving: ServingModel,
+  scorer: ServingScorer,
   pairs: readonly EventPair[],
   k: number,
+  labels: ReadonlyMap<string, string>,
   trainingRow?: number,
 ): RankedRecommendation[] {
-  const { data, model } = serving;
-  const known = pairs.filter((pair) => data.itemIndex.has(pair.itemId));
+  const known = pairs.filter((pair) => scorer.itemIndex.has(pair.itemId));
   const history: History = {
-    items: Int32Array.from(known, (pair) => data.itemIndex.get(pair.itemId)!),
+    items: Int32Array.from(known, (pair) => scorer.itemIndex.get(pair.itemId)!),
     values: Float32Array.from(known, (pair) => pair.weight),
   };
-  const owned = new Uint8Array(data.itemIds.length);
-  for (const pair of known) if (isOwned(pair)) owned[data.itemIndex.get(pair.itemId)!] = 1;
-  const scores = trainingRow === undefined ? model.scoreHistory(history) : model.scoreUser(trainingRow);
+  const owned = new Uint8Array(scorer.itemIds.length);
+  for (const pair of known) if (isOwned(pair)) owned[scorer.itemIndex.get(pair.itemId)!] = 1;
+  const trained = (scorer as Partial<ServingModel>).model;
+  const scores =
+    trainingRow !== undefined && trained ? trained.scoreUser(trainingRow) : scorer.scoreHistory(history);
   const byItem = new Map(known.map((pair) => [pair.itemId, pair] as const));
   return topK(scores, k, (index) => owned[index] === 1).map((entry, position) => {
-    const contributors = model
+    const contributors = scorer
       .contributions(history, entry.index)
       .slice(0, REASON_ITEMS)
-      .map((contribution) => data.itemIds[contribution.index]!);
+      .map((contribution) => scorer.itemIds[contribution.index]!);
     const reason =
       contributors.length > 0
         ? reasonText(
             contributors.map((itemId) => ({
-              label: serving.labels.get(itemId) ?? itemId,
+              label: labels.get(itemId) ?? itemId,
               action: actionOf(byItem.get(itemId)!),
             })),
           )
         : WEAK_REASON;
     return {
       rank: position + 1,
-      itemId: data.itemIds[entry.index]!,
+      itemId: scorer.itemIds[entry.index]!,
       score: entry.score,
       reason,
       because: contributors,

@@ -637,6 +637,20 @@ class Planter {
     const at = reactivation.at;
     const gapStart = at - reactivation.gapDays * DAY_MS;
     // The historical balance must be worth draining: top it up before the gap if needed.
+    // A sparse ordinary life could hold long gaps of its own (a reactivation before the one planted) or end
+    // long before the planned gap: keep the account busy until the gap starts, every notion of activity.
+    const busy = (when: number): void => {
+      this.draft.tradeTimes.push(when);
+      this.draft.tradeModes.push(TRADE_MODE.normal);
+      this.login(when - uniform(this.random, 2, 30) * MINUTE_MS, false);
+    };
+    const times = activityTimes(this.draft, false).filter((time) => time < gapStart);
+    const points = [Math.max(this.profile.activeFrom, times[0] ?? this.profile.activeFrom), ...times, gapStart];
+    for (let index = 1; index < points.length; index++) {
+      const gap = points[index]! - points[index - 1]!;
+      for (let step = 150 * DAY_MS; step < gap - 30 * DAY_MS; step += 150 * DAY_MS) busy(points[index - 1]! + step);
+    }
+    busy(gapStart - uniform(this.random, 0.5, 8) * DAY_MS);
     const balance = (): number =>
       this.draft.deposits.filter((item) => item.status === 0).reduce((sum, item) => sum + item.amountUsd, 0) -
       this.draft.withdrawals.filter((item) => item.status === 0).reduce((sum, item) => sum + item.amountUsd, 0);
@@ -646,11 +660,6 @@ class Planter {
       this.login(when - uniform(this.random, 2, 30) * MINUTE_MS, false);
       // Everything before the gap must really be before it.
       this.record.deposits.length = 0;
-    }
-    if (role.kind === 'short_gap') {
-      // The gap must be short for every notion of activity: end the ordinary life with a small trade.
-      this.draft.tradeTimes.push(gapStart - uniform(this.random, 0.5, 5) * DAY_MS);
-      this.draft.tradeModes.push(TRADE_MODE.normal);
     }
     const history = balance();
     const device = this.random.next() < 0.4 ? newDevice(this.context, this.random, this.random.int(0, 2)) : undefined;

@@ -16,7 +16,12 @@ import {
   statementWordOf,
   withArticle,
 } from './allow-lists.js';
-import { hiddenStatementInComments, hiddenStatementInString } from './hidden-statements.js';
+import {
+  hiddenStatementInComments,
+  hiddenStatementInString,
+  ParseBudget,
+  ParseBudgetExceeded,
+} from './hidden-statements.js';
 import { limitStatement } from './limit.js';
 import {
   type AstObject,
@@ -108,6 +113,13 @@ export function checkSql(sql: string, policy: GuardPolicy): GuardVerdict {
     return check(sql, policy);
   } catch (error) {
     if (error instanceof Denial) return { allowed: false, code: error.code, reason: error.reason };
+    if (error instanceof ParseBudgetExceeded) {
+      return {
+        allowed: false,
+        code: 'sql_resource_limit',
+        reason: `the statement has too many comments and quoted strings to check (max ${HIDDEN_CHECK_BUDGET} checks)`,
+      };
+    }
     if (error instanceof RangeError) {
       return { allowed: false, code: 'sql_too_deep', reason: 'the statement is nested too deeply' };
     }
@@ -141,11 +153,12 @@ function check(sql: string, policy: GuardPolicy): GuardVerdict {
   if (nodeType(statement.stmt) !== 'SelectStmt') {
     deny('sql_not_select', `only SELECT statements are allowed (got ${statementWordOf(statement.stmt)})`);
   }
+  const budget = new ParseBudget(HIDDEN_CHECK_BUDGET);
   if (sql.includes('--') || sql.includes('/*')) {
-    const hidden = hiddenStatementInComments(sql);
+    const hidden = hiddenStatementInComments(sql, budget);
     if (hidden) deny('sql_hidden_statement', `a comment hides ${withArticle(hidden)} statement`);
   }
-  const walker = new Walker(policy);
+  const walker = new Walker(policy, budget);
   walker.visit(statement.stmt, undefined, undefined, 0);
   const limited = limitStatement(sql, statement, policy.maxRows);
   verifyLimited(limited.sql, policy.maxRows);
@@ -153,6 +166,9 @@ function check(sql: string, policy: GuardPolicy): GuardVerdict {
 }
 
 const MAX_PARENTHESIS_DEPTH = 64;
+
+/** Extra parses the comment and string-literal checks may spend per statement. */
+const HIDDEN_CHECK_BUDGET = 48;
 
 /**
  * Zero-width and bidirectional control characters ("Trojan Source"): they make a statement read
@@ -238,7 +254,12 @@ function verifyLimited(sql: string, maxRows: number): void {
 type Source =
   | { readonly kind: 'table'; readonly key: string; readonly display: string; readonly table: GuardTable }
   | { readonly kind: 'derived' }
-  | { readonly kind: 'join'; readonly members: readonly Source[] };
+  | {
+      readonly kind: 'join';
+      readonly members: readonly Source[];
+      /** The tables and subqueries under the join, computed once (joins nest as deep as they are long). */
+      readonly leaves: readonly Source[];
+    };
 
 /** The FROM items of one SELECT level, and the level around it (correlated subqueries). */
 interface Scope {
@@ -268,7 +289,10 @@ class Walker {
   readonly tables = new Set<string>();
   private seriesRows = 1;
 
-  constructor(private readonly policy: GuardPolicy) {}
+  constructor(
+    private readonly policy: GuardPolicy,
+    private readonly budget: ParseBudget,
+  ) {}
 
   visit(value: unknown, scope: Scope | undefined, ctes: CteScope | undefined, depth: number): void {
     if (value === null || typeof value !== 'object') return;
@@ -321,7 +345,7 @@ class Walker {
         checkTautology(node);
         break;
       case 'A_Const':
-        checkConstant(node);
+        checkConstant(node, this.budget);
         return;
       case 'RangeVar':
       case 'RangeSubselect':
@@ -382,7 +406,7 @@ class Walker {
     }
     const fromScope: Scope = { names: new Map(), sources: [], parent: scope };
     const fromItems = listField(select, 'fromClause');
-    for (const item of fromItems) this.registerFrom(item, fromScope, innerCtes);
+    for (const item of fromItems) this.registerFrom(item, fromScope, innerCtes, depth);
     for (const item of fromItems) this.visitFromContents(item, fromScope, innerCtes, depth);
     this.visitFields(select, fromScope, innerCtes, depth, SELECT_FROM_HANDLED);
     this.visitSortClause(select, fromScope, innerCtes, depth);
@@ -452,7 +476,8 @@ class Walker {
   }
 
   /** Registers the names a FROM item brings into scope and returns it as a {@link Source}. */
-  private registerFrom(item: unknown, scope: Scope, ctes: CteScope | undefined): Source {
+  private registerFrom(item: unknown, scope: Scope, ctes: CteScope | undefined, depth = 0): Source {
+    if (depth >= this.policy.maxDepth) deny('sql_too_deep', 'the statement is nested too deeply');
     const type = nodeType(item);
     const node = type ? ((item as AstObject)[type] as AstObject) : undefined;
     if (!type || !node) return deny('sql_construct_not_allowed', 'this FROM item is not allowed');
@@ -509,9 +534,13 @@ class Walker {
         return DERIVED;
       }
       case 'JoinExpr': {
-        const left = this.registerFrom(node['larg'], scope, ctes);
-        const right = this.registerFrom(node['rarg'], scope, ctes);
-        const join: Source = { kind: 'join', members: [left, right] };
+        const left = this.registerFrom(node['larg'], scope, ctes, depth + 1);
+        const right = this.registerFrom(node['rarg'], scope, ctes, depth + 1);
+        const join: Source = {
+          kind: 'join',
+          members: [left, right],
+          leaves: [...leaves(left), ...leaves(right)],
+        };
         // `(users JOIN …) AS j(a, b, …)` renames columns by position: a restricted column would hide behind a new name.
         if (renamesColumns) this.checkStar(join, renamePhrase);
         if (aliasName) addName(scope, aliasName, join);
@@ -804,8 +833,8 @@ function resolveKnownQualifier(parts: readonly string[], scope: Scope | undefine
   return sources;
 }
 
-function leaves(source: Source): Source[] {
-  return source.kind === 'join' ? source.members.flatMap(leaves) : [source];
+function leaves(source: Source): readonly Source[] {
+  return source.kind === 'join' ? source.leaves : [source];
 }
 
 function mayHave(source: Source, column: string): boolean {
@@ -871,10 +900,10 @@ function isConstantExpression(value: unknown): boolean {
   return true;
 }
 
-function checkConstant(node: AstObject): void {
+function checkConstant(node: AstObject, budget: ParseBudget): void {
   const text = objectField(node, 'sval')?.['sval'];
   if (typeof text !== 'string') return;
-  const hidden = hiddenStatementInString(text);
+  const hidden = hiddenStatementInString(text, budget);
   if (hidden) deny('sql_hidden_statement', hidden);
 }
 

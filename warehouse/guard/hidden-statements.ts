@@ -7,12 +7,27 @@
 import { statementWord, withArticle } from './allow-lists.js';
 import { nodeOf, nodeType, objectField, parseStatements, scanTokens } from './parser.js';
 
+/** Thrown when a statement has more suspicious text than the guard is willing to parse. */
+export class ParseBudgetExceeded extends Error {}
+
+/**
+ * How many extra parses the hidden-statement checks may spend on one statement. Each costs ~0.1 ms, so
+ * a 20 kB input full of `;` or quotes would otherwise cost the guard a second.
+ */
+export class ParseBudget {
+  constructor(private remaining: number) {}
+
+  spend(): void {
+    if (--this.remaining < 0) throw new ParseBudgetExceeded('too many comments and literals to check');
+  }
+}
+
 /**
  * The word of a non-trivial statement hidden in a comment of `sql` ('DROP', 'DELETE', …), or undefined.
  * A comment that merely reads like a query (`-- select the top users`) is fine; one that parses as a
  * statement other than SELECT, or that chains statements with `;`, is not.
  */
-export function hiddenStatementInComments(sql: string): string | undefined {
+export function hiddenStatementInComments(sql: string, budget: ParseBudget): string | undefined {
   let tokens: ReturnType<typeof scanTokens>;
   try {
     tokens = scanTokens(sql);
@@ -26,7 +41,7 @@ export function hiddenStatementInComments(sql: string): string | undefined {
       token.tokenName === 'C_COMMENT'
         ? token.text.split('/*').join('  ').split('*/').join('  ')
         : token.text.slice(2);
-    const hidden = hiddenStatement(plainSpaces(body));
+    const hidden = hiddenStatement(plainSpaces(body), budget);
     if (hidden) return hidden;
   }
   return undefined;
@@ -37,13 +52,13 @@ export function hiddenStatementInComments(sql: string): string | undefined {
  * by something that parses as a statement, and a quote that, pasted raw between quotes the way a naive
  * string-building client would, closes the literal and changes the query.
  */
-export function hiddenStatementInString(text: string): string | undefined {
+export function hiddenStatementInString(text: string, budget: ParseBudget): string | undefined {
   if (text.includes(';')) {
-    const hidden = hiddenStatement(text);
+    const hidden = hiddenStatement(text, budget);
     if (hidden) return `a string literal hides ${withArticle(hidden)} statement`;
   }
   const quoted = plainQuotes(text);
-  if (quoted.includes("'") && breaksOutOfLiteral(quoted)) {
+  if (quoted.includes("'") && breaksOutOfLiteral(quoted, budget)) {
     return 'a string literal contains an injection payload (a quote that ends the string early)';
   }
   return undefined;
@@ -77,11 +92,12 @@ const QUOTE_LOOKALIKES: ReadonlySet<string> = new Set([
   '\u02bc',
 ]);
 
-function hiddenStatement(text: string): string | undefined {
+function hiddenStatement(text: string, budget: ParseBudget): string | undefined {
   const segments = text.split(';');
   for (let index = 0; index < segments.length; index++) {
     const segment = segments[index]!;
     if (segment.trim() === '') continue;
+    budget.spend();
     let statements: ReturnType<typeof parseStatements>;
     try {
       statements = parseStatements(segment);
@@ -109,7 +125,8 @@ function wordCount(text: string): number {
   }
 }
 
-function breaksOutOfLiteral(text: string): boolean {
+function breaksOutOfLiteral(text: string, budget: ParseBudget): boolean {
+  budget.spend();
   let statements: ReturnType<typeof parseStatements>;
   try {
     statements = parseStatements(`SELECT 1 WHERE x = '${text}'`);

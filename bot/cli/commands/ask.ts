@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { setExitCode } from '../exit-code.js';
 import { formatOutcomeForTerminal, outcomeToJson } from '../print.js';
 import { type GlobalFlags, openRuntime, parseNow, terminalAsker } from '../runtime.js';
 
@@ -18,8 +19,10 @@ export function registerAskCommand(program: Command): void {
           now: parseNow(flags.now),
         });
         process.stdout.write(`${flags.json ? JSON.stringify(outcomeToJson(outcome)) : formatOutcomeForTerminal(outcome)}\n`);
-        // A question the bot could not answer is a failure for scripts; a clarifying question is not.
-        if (outcome.error) process.exitCode = 1;
+        // For scripts: 0 = answered; 2 = the asker must change something (clarifying question, out of
+        // scope, bad input); 1 = a system failed.
+        if (outcome.error) setExitCode(outcome.error.userError ? 2 : 1);
+        else if (outcome.route.tool === 'clarify' || outcome.route.tool === 'none') setExitCode(2);
       } finally {
         await runtime.close();
       }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { setExitCode } from '../exit-code.js';
 import { InvalidInputError } from '../../../core/errors.js';
 import type { ConversationTurn } from '../../conversation-store.js';
 import { createOfflineRouter } from '../../router/offline-router.js';
@@ -41,6 +42,6 @@ export function registerRouteCommand(program: Command): void {
           process.stdout.write(`${JSON.stringify({ id: item.id, tool: 'clarify', args: {}, error: message })}\n`);
         }
       }
-      if (failures > 0) process.exitCode = 1;
+      if (failures > 0) setExitCode(1);
     });
 }

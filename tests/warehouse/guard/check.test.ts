@@ -441,3 +441,20 @@ describe('checkSql: false positives that must not happen', () => {
     expect(allowed(sql).limit).toBe(1000);
   });
 });
+
+describe('checkSql: cost bounds', () => {
+  it('stops checking comments and literals after a fixed budget', () => {
+    const semicolons = `SELECT '${'a;'.repeat(5000)}'`;
+    expect(denied(semicolons)).toEqual({
+      code: 'sql_resource_limit',
+      reason: 'the statement has too many comments and quoted strings to check (max 48 checks)',
+    });
+    expect(denied(`SELECT 1 ${'/* note */ '.repeat(100)}`).code).toBe('sql_resource_limit');
+    expect(allowed(`SELECT 1 ${'/* note */ '.repeat(10)}`).limit).toBe(1000);
+  });
+
+  it('refuses a join chain deeper than the policy allows', () => {
+    const joins = Array.from({ length: 200 }, (_, index) => ` JOIN trades t${index + 1} USING (user_id)`).join('');
+    expect(denied(`SELECT 1 FROM trades t0${joins}`).code).toBe('sql_too_deep');
+  });
+});

@@ -1,8 +1,14 @@
-import { createPgliteConnection } from '../warehouse/pglite-connection.js';
 import { generateDemoWarehouse } from '../warehouse/demo/generate.js';
+import { createPgliteConnection } from '../warehouse/pglite-connection.js';
+
 const scale = Number(process.argv[2] ?? '0.02');
 const c = await createPgliteConnection();
-const r = await generateDemoWarehouse(c, { scale, seed: 7, now: new Date('2026-11-24T12:00:00Z'), feedbackCsvPath: '/work/shared/data/banking77/train.csv' });
+const r = await generateDemoWarehouse(c, {
+  scale,
+  seed: 7,
+  now: new Date('2026-11-24T12:00:00Z'),
+  feedbackCsvPath: '/work/shared/data/banking77/train.csv',
+});
 console.log(r);
 for (const sql of [
   'select * from users order by user_id limit 3',
@@ -17,5 +23,9 @@ for (const sql of [
   'select * from ground_truth.aml_cases order by scenario, user_id limit 7',
   'select * from demo_metadata',
   "select indexname from pg_indexes where schemaname in ('public','ground_truth') order by 1",
-]) { const { rows } = await c.query(sql); console.log(sql); console.table(rows); }
+]) {
+  const { rows } = await c.query(sql);
+  console.log(sql);
+  console.table(rows);
+}
 await c.close();

@@ -30,15 +30,30 @@ export default async function generateBench(args: string[]): Promise<void> {
     });
     const total = Object.values(result.counts).reduce((sum, count) => sum + count, 0);
     process.stdout.write(`demo generation, scale ${scale}, seed ${seed}, embedded PGlite in ${directory}\n`);
-    process.stdout.write(`total: ${(result.durationMs / 1000).toFixed(1)} s for ${total.toLocaleString('en-US')} rows (${Math.round(total / (result.durationMs / 1000)).toLocaleString('en-US')} rows/s overall)\n`);
-    process.stdout.write(`phases: ${Object.entries(result.phases).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`).join(', ')}\n`);
+    process.stdout.write(
+      `total: ${(result.durationMs / 1000).toFixed(1)} s for ${total.toLocaleString('en-US')} rows (${Math.round(total / (result.durationMs / 1000)).toLocaleString('en-US')} rows/s overall)\n`,
+    );
+    process.stdout.write(
+      `phases: ${Object.entries(result.phases)
+        .map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`)
+        .join(', ')}\n`,
+    );
     process.stdout.write('table                          rows       load s     rows/s\n');
     for (const { table, rows, seconds } of timings) {
       process.stdout.write(
-        `${table.padEnd(30)} ${String(rows).padStart(10)} ${seconds.toFixed(2).padStart(8)} ${Math.round(rows / Math.max(seconds, 1e-6)).toLocaleString('en-US').padStart(11)}\n`,
+        `${table.padEnd(30)} ${String(rows).padStart(10)} ${seconds.toFixed(2).padStart(8)} ${Math.round(
+          rows / Math.max(seconds, 1e-6),
+        )
+          .toLocaleString('en-US')
+          .padStart(11)}\n`,
       );
     }
-    process.stdout.write(`load average while running: ${(await import('node:os')).loadavg().map((value) => value.toFixed(1)).join(' ')} (2 cores shared)\n`);
+    process.stdout.write(
+      `load average while running: ${(await import('node:os'))
+        .loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' ')} (2 cores shared)\n`,
+    );
   } finally {
     await connection.close();
     rmSync(directory, { recursive: true, force: true });

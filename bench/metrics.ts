@@ -40,9 +40,32 @@ const METRIC_PHRASES = [
   'average rating',
   'aml alert count',
 ];
-const TIME_PHRASES = ['yesterday', 'last 7 days', 'last week', 'this month', 'last month', 'last 30 days', 'in October', 'Q3', 'this year', 'past 3 months', 'today', 'this week'];
+const TIME_PHRASES = [
+  'yesterday',
+  'last 7 days',
+  'last week',
+  'this month',
+  'last month',
+  'last 30 days',
+  'in October',
+  'Q3',
+  'this year',
+  'past 3 months',
+  'today',
+  'this week',
+];
 const BREAKDOWNS: Record<string, string[]> = {
-  default: ['', 'by country', 'daily', 'weekly', 'by vip tier', 'by kyc level', 'top 5 countries by', 'vs previous period', 'vs last year'],
+  default: [
+    '',
+    'by country',
+    'daily',
+    'weekly',
+    'by vip tier',
+    'by kyc level',
+    'top 5 countries by',
+    'vs previous period',
+    'vs last year',
+  ],
   trades: ['by asset', 'by product', 'by platform', 'for BTC', 'for futures', 'on android'],
   flows: ['by chain', 'by asset', 'for USDT', 'on tron'],
   feedback: ['by channel', 'by sentiment', 'for app reviews'],
@@ -54,9 +77,19 @@ function questions(count: number): string[] {
   while (result.length < count) {
     const metric = random.pick(METRIC_PHRASES);
     const time = random.pick(TIME_PHRASES);
-    const family = /trad|fee/.test(metric) ? 'trades' : /deposit|withdraw|inflow/.test(metric) ? 'flows' : /feedback|rating/.test(metric) ? 'feedback' : 'default';
+    const family = /trad|fee/.test(metric)
+      ? 'trades'
+      : /deposit|withdraw|inflow/.test(metric)
+        ? 'flows'
+        : /feedback|rating/.test(metric)
+          ? 'feedback'
+          : 'default';
     const extra = random.pick([...BREAKDOWNS['default']!, ...(BREAKDOWNS[family] ?? [])]);
-    result.push(extra.startsWith('top') ? `${extra} ${metric} ${time}` : `${metric} ${extra} ${time}`.replace(/\s+/g, ' '));
+    result.push(
+      extra.startsWith('top')
+        ? `${extra} ${metric} ${time}`
+        : `${metric} ${extra} ${time}`.replace(/\s+/g, ' '),
+    );
   }
   return result;
 }
@@ -79,7 +112,9 @@ export default async function metricsBench(args: string[]): Promise<void> {
     const outcome = await generateDemo(stores, { scale: 1, seed: 42, now: NOW });
     const seconds = (performance.now() - started) / 1000;
     const rows = Object.values(outcome.counts).reduce((sum, value) => sum + value, 0);
-    console.log(`demo generation (scale 1, incl. rollups): ${seconds.toFixed(1)} s for ${rows.toLocaleString('en-US')} rows (target ≤ 90 s)`);
+    console.log(
+      `demo generation (scale 1, incl. rollups): ${seconds.toFixed(1)} s for ${rows.toLocaleString('en-US')} rows (target ≤ 90 s)`,
+    );
   } else {
     console.log(`demo generation: skipped (database exists at ${dataDir}; pass --regenerate to measure it)`);
   }
@@ -107,7 +142,8 @@ export default async function metricsBench(args: string[]): Promise<void> {
     latencies.push(performance.now() - started);
     if (outcome.error || outcome.route.tool !== 'metric_query') {
       errors++;
-      if (errors <= 5) console.log(`  not answered: "${question}" → ${outcome.route.tool}: ${outcome.text.slice(0, 120)}`);
+      if (errors <= 5)
+        console.log(`  not answered: "${question}" → ${outcome.route.tool}: ${outcome.text.slice(0, 120)}`);
     } else routed.push(outcome.route.args as unknown as MetricQueryInput);
   }
   console.log(
@@ -123,7 +159,8 @@ export default async function metricsBench(args: string[]): Promise<void> {
       const outcome = await runMetricQuery(stores.warehouse, input, { now: NOW, maxRows: 1000 });
       const semantic = performance.now() - started;
       const directStarted = performance.now();
-      for (const statement of outcome.statements) await stores.warehouse.query(statement.sql, statement.params);
+      for (const statement of outcome.statements)
+        await stores.warehouse.query(statement.sql, statement.params);
       const direct = performance.now() - directStarted;
       if (round === 1) {
         semanticMs += semantic;
@@ -140,13 +177,27 @@ export default async function metricsBench(args: string[]): Promise<void> {
   const cold: number[] = [];
   for (let run = 0; run < 3; run++) {
     const started = performance.now();
-    const result = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'analyst.mjs'), 'ask', 'trading volume yesterday', '--db', dataDir, '--now', NOW.toISOString()], {
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      process.execPath,
+      [
+        join(PROJECT_ROOT, 'bin', 'analyst.mjs'),
+        'ask',
+        'trading volume yesterday',
+        '--db',
+        dataDir,
+        '--now',
+        NOW.toISOString(),
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
     cold.push(performance.now() - started);
     if (result.status !== 0) console.log(`  cold run failed: ${result.stderr.slice(0, 300)}`);
   }
-  console.log(`cold start to first answer: median ${(percentile(cold, 50) / 1000).toFixed(2)} s over ${cold.length} runs (target ≤ 3 s)`);
+  console.log(
+    `cold start to first answer: median ${(percentile(cold, 50) / 1000).toFixed(2)} s over ${cold.length} runs (target ≤ 3 s)`,
+  );
 
   // Dev routing set, metric questions only.
   const devFile = join(SHARED_DIR, 'eval', 'routes.dev.jsonl');
@@ -156,11 +207,30 @@ export default async function metricsBench(args: string[]): Promise<void> {
       .split('\n')
       .filter((line) => line.includes('"tool": "metric_query"'));
     writeFileSync(join(scratch, 'expected.jsonl'), `${metricLines.join('\n')}\n`);
-    const actual = execFileSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'analyst.mjs'), 'route', '--jsonl', join(scratch, 'expected.jsonl'), '--now', NOW.toISOString()], {
-      encoding: 'utf8',
-    });
+    const actual = execFileSync(
+      process.execPath,
+      [
+        join(PROJECT_ROOT, 'bin', 'analyst.mjs'),
+        'route',
+        '--jsonl',
+        join(scratch, 'expected.jsonl'),
+        '--now',
+        NOW.toISOString(),
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
     writeFileSync(join(scratch, 'actual.jsonl'), actual);
-    const score = spawnSync(process.execPath, [join(SHARED_DIR, 'eval', 'score-routes.mjs'), join(scratch, 'expected.jsonl'), join(scratch, 'actual.jsonl')], { encoding: 'utf8' });
+    const score = spawnSync(
+      process.execPath,
+      [
+        join(SHARED_DIR, 'eval', 'score-routes.mjs'),
+        join(scratch, 'expected.jsonl'),
+        join(scratch, 'actual.jsonl'),
+      ],
+      { encoding: 'utf8' },
+    );
     console.log(`dev routing set, metric questions: ${score.stdout.trim().split('\n').pop()}`);
     rmSync(scratch, { recursive: true, force: true });
   }

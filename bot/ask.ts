@@ -38,7 +38,9 @@ export interface AskOutcome {
   readonly answer: Answer | undefined;
   /** The message for people: the summary, a clarifying question, or an honest error. */
   readonly text: string;
-  readonly error: { readonly code: string; readonly message: string; readonly userError: boolean } | undefined;
+  readonly error:
+    | { readonly code: string; readonly message: string; readonly userError: boolean }
+    | undefined;
   readonly durationMs: number;
 }
 
@@ -58,10 +60,16 @@ export function createAskPipeline(options: AskPipelineOptions): AskPipeline {
       const started = performance.now();
       const audit = createAuditLog(options.app, request.asker, randomUUID());
       await audit.record({ kind: 'question', question: request.question });
-      const history = request.conversationId ? await options.conversations.history(request.conversationId) : [];
+      const history = request.conversationId
+        ? await options.conversations.history(request.conversationId)
+        : [];
       let route: Route;
       try {
-        route = await options.router.route(request.question, { now: request.now, history, asker: request.asker });
+        route = await options.router.route(request.question, {
+          now: request.now,
+          history,
+          asker: request.asker,
+        });
       } catch (error) {
         const failure = asAnalystError(error);
         await audit.record({ kind: 'route', question: request.question, error: failure.message });
@@ -76,12 +84,24 @@ export function createAskPipeline(options: AskPipelineOptions): AskPipeline {
       await audit.record({ kind: 'route', question: request.question, tool: route.tool, args: route.args });
       if (route.tool === 'clarify' || route.tool === 'none') {
         const text = route.tool === 'clarify' ? route.question : route.message;
-        return finish(request, options, started, { route, result: undefined, answer: undefined, text, error: undefined });
+        return finish(request, options, started, {
+          route,
+          result: undefined,
+          answer: undefined,
+          text,
+          error: undefined,
+        });
       }
       const tool = options.tools[route.tool];
       if (!tool) {
         const text = `The ${route.tool} tool is not available yet.`;
-        return finish(request, options, started, { route, result: undefined, answer: undefined, text, error: { code: 'not_available', message: text, userError: false } });
+        return finish(request, options, started, {
+          route,
+          result: undefined,
+          answer: undefined,
+          text,
+          error: { code: 'not_available', message: text, userError: false },
+        });
       }
       const context: ToolContext = {
         warehouse: options.warehouse,
@@ -98,13 +118,33 @@ export function createAskPipeline(options: AskPipelineOptions): AskPipeline {
         await audit.record({ kind: 'tool_call', tool: tool.name, args: input });
         const result = (await tool.run(input, context)) as unknown as RenderableResult;
         const answer = renderAnswer(result);
-        await audit.record({ kind: 'answer', tool: tool.name, rowCount: answer.rowCount, durationMs: performance.now() - started });
-        return finish(request, options, started, { route, result, answer, text: answer.summary, error: undefined });
+        await audit.record({
+          kind: 'answer',
+          tool: tool.name,
+          rowCount: answer.rowCount,
+          durationMs: performance.now() - started,
+        });
+        return finish(request, options, started, {
+          route,
+          result,
+          answer,
+          text: answer.summary,
+          error: undefined,
+        });
       } catch (error) {
         const failure = asAnalystError(error);
         await audit.record({ kind: 'tool_call', tool: tool.name, args: route.args, error: failure.message });
-        const text = failure instanceof AnalystError && failure.code !== 'internal_error' ? failure.message : `Sorry, that failed: ${failure.message}`;
-        return finish(request, options, started, { route, result: undefined, answer: undefined, text, error: { code: failure.code, message: failure.message, userError: failure.isUserError } });
+        const text =
+          failure instanceof AnalystError && failure.code !== 'internal_error'
+            ? failure.message
+            : `Sorry, that failed: ${failure.message}`;
+        return finish(request, options, started, {
+          route,
+          result: undefined,
+          answer: undefined,
+          text,
+          error: { code: failure.code, message: failure.message, userError: failure.isUserError },
+        });
       }
     },
   };
@@ -130,9 +170,19 @@ async function finish(
 ): Promise<AskOutcome> {
   if (request.conversationId) {
     const surface = request.asker.surface;
-    await options.conversations.append(request.conversationId, surface, { role: 'user', content: request.question });
-    const route = outcome.route.tool === 'clarify' || outcome.route.tool === 'none' ? undefined : { tool: outcome.route.tool, args: outcome.route.args };
-    await options.conversations.append(request.conversationId, surface, { role: 'assistant', content: outcome.text, route });
+    await options.conversations.append(request.conversationId, surface, {
+      role: 'user',
+      content: request.question,
+    });
+    const route =
+      outcome.route.tool === 'clarify' || outcome.route.tool === 'none'
+        ? undefined
+        : { tool: outcome.route.tool, args: outcome.route.args };
+    await options.conversations.append(request.conversationId, surface, {
+      role: 'assistant',
+      content: outcome.text,
+      route,
+    });
   }
   return { ...outcome, durationMs: performance.now() - started };
 }

@@ -37,12 +37,10 @@ export function createConversationStore(app: SqlConnection): ConversationStore {
            ON CONFLICT (conversation_id) DO UPDATE SET updated_at = now()`,
           [conversationId, surface],
         );
-        await transaction.query('INSERT INTO app.conversation_turns (conversation_id, role, content, route) VALUES ($1, $2, $3, $4)', [
-          conversationId,
-          turn.role,
-          turn.content,
-          turn.route ? JSON.stringify(turn.route) : null,
-        ]);
+        await transaction.query(
+          'INSERT INTO app.conversation_turns (conversation_id, role, content, route) VALUES ($1, $2, $3, $4)',
+          [conversationId, turn.role, turn.content, turn.route ? JSON.stringify(turn.route) : null],
+        );
       });
     },
   };

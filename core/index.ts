@@ -13,10 +13,6 @@ export {
   UnknownNameError,
   WarehouseQueryError,
 } from './errors.js';
-export type { Progress } from './progress.js';
-export { createProgress } from './progress.js';
-export type { Random } from './random.js';
-export { createRandom, hashString } from './random.js';
 export {
   canSeePii,
   maskAddress,
@@ -27,3 +23,7 @@ export {
   maskWalletAddress,
   PII_ROLES,
 } from './pii.js';
+export type { Progress } from './progress.js';
+export { createProgress } from './progress.js';
+export type { Random } from './random.js';
+export { createRandom, hashString } from './random.js';

@@ -26,7 +26,9 @@ export function maskEmail(email: string): string {
 export function maskPhone(phone: string): string {
   const digits = phone.replace(/\D/g, '');
   if (digits.length < 4) return '***';
-  const country = phone.trim().startsWith('+') ? `+${digits.slice(0, digits.length > 10 ? digits.length - 10 : 1)} ` : '';
+  const country = phone.trim().startsWith('+')
+    ? `+${digits.slice(0, digits.length > 10 ? digits.length - 10 : 1)} `
+    : '';
   return `${country}*** ** ${digits.slice(-2)}`;
 }
 

@@ -252,7 +252,6 @@ function quantizeRows(
   return { quantized, scales };
 }
 
-
 /**
  * Reads a model written by {@link serializeLsaModel}.
  *

@@ -41,19 +41,21 @@ export function randomizedSvd(matrix: CsrMatrix, rank: number, options: Randomiz
   for (let index = 0; index < omega.length; index++) omega[index] = random.normal();
 
   const iterations = options.powerIterations ?? 3;
+  // Xᵀ as its own CSR matrix, so both products run the same row-gathering kernel.
+  const transposed = transposeCsr(matrix);
   let basis = sparseTimesDense(matrix, omega, sketch);
   orthonormalizeColumns(basis, matrix.rows, sketch, iterations === 0 ? 2 : 1);
   for (let iteration = 0; iteration < iterations; iteration++) {
     // Only the row-side sketch is orthonormalised: one product with X and Xᵀ squares the condition
     // number at most, which Cholesky QR in doubles handles; it halves the dense work. The last basis
     // gets a second pass so the small problem below sees an exactly orthonormal Q.
-    const feature = sparseTransposeTimesDense(matrix, basis, sketch);
+    const feature = sparseTimesDense(transposed, basis, sketch);
     basis = sparseTimesDense(matrix, feature, sketch);
     orthonormalizeColumns(basis, matrix.rows, sketch, iteration === iterations - 1 ? 2 : 1);
   }
 
   // B = Qᵀ X is small (sketch × columns); its left singular vectors are the eigenvectors of B Bᵀ.
-  const projected = sparseTimesDense(matrix, sparseTransposeTimesDense(matrix, basis, sketch), sketch);
+  const projected = sparseTimesDense(matrix, sparseTimesDense(transposed, basis, sketch), sketch);
   const gram = gramMatrix(basis, projected, matrix.rows, sketch);
   const { values, vectors } = symmetricEigen(gram, sketch);
 
@@ -65,7 +67,7 @@ export function randomizedSvd(matrix: CsrMatrix, rank: number, options: Randomiz
     rowTimesTransposed(basis, row * sketch, eigenColumns, sketch, k, leftRow, false);
     left.set(leftRow, row * k);
   }
-  const components = sparseTransposeTimesDense(matrix, left, k);
+  const components = sparseTimesDense(transposed, left, k);
   const singularValues = new Float64Array(k);
   const largest = Math.sqrt(Math.max(values[0] ?? 0, 0));
   const scales = new Float64Array(k);
@@ -87,35 +89,43 @@ export function sparseTimesDense(matrix: CsrMatrix, dense: Float64Array, width: 
   const result = new Float64Array(matrix.rows * width);
   for (let row = 0; row < matrix.rows; row++) {
     const out = row * width;
-    for (let entry = matrix.rowStarts[row]!; entry < matrix.rowStarts[row + 1]!; entry++) {
+    const end = matrix.rowStarts[row + 1]!;
+    let entry = matrix.rowStarts[row]!;
+    // Two nonzeros per pass halve the loads and stores of the output row.
+    for (; entry + 1 < end; entry += 2) {
+      const first = matrix.values[entry]!;
+      const second = matrix.values[entry + 1]!;
+      const a = matrix.indices[entry]! * width;
+      const b = matrix.indices[entry + 1]! * width;
+      for (let column = 0; column < width; column++) {
+        result[out + column]! += first * dense[a + column]! + second * dense[b + column]!;
+      }
+    }
+    if (entry < end) {
       const value = matrix.values[entry]!;
       const source = matrix.indices[entry]! * width;
-      for (let column = 0; column < width; column++) {
-        result[out + column]! += value * dense[source + column]!;
-      }
+      for (let column = 0; column < width; column++) result[out + column]! += value * dense[source + column]!;
     }
   }
   return result;
 }
 
-/** Xᵀ · D for sparse X (rows × columns) and dense D (rows × width). */
-export function sparseTransposeTimesDense(
-  matrix: CsrMatrix,
-  dense: Float64Array,
-  width: number,
-): Float64Array {
-  const result = new Float64Array(matrix.columns * width);
+/** The transpose of a CSR matrix, in CSR form (a counting sort of the entries by column). */
+export function transposeCsr(matrix: CsrMatrix): CsrMatrix {
+  const rowStarts = new Int32Array(matrix.columns + 1);
+  for (let entry = 0; entry < matrix.indices.length; entry++) rowStarts[matrix.indices[entry]! + 1]!++;
+  for (let column = 0; column < matrix.columns; column++) rowStarts[column + 1]! += rowStarts[column]!;
+  const next = rowStarts.slice(0, matrix.columns);
+  const indices = new Int32Array(matrix.indices.length);
+  const values = new Float64Array(matrix.indices.length);
   for (let row = 0; row < matrix.rows; row++) {
-    const source = row * width;
     for (let entry = matrix.rowStarts[row]!; entry < matrix.rowStarts[row + 1]!; entry++) {
-      const value = matrix.values[entry]!;
-      const out = matrix.indices[entry]! * width;
-      for (let column = 0; column < width; column++) {
-        result[out + column]! += value * dense[source + column]!;
-      }
+      const position = next[matrix.indices[entry]!]!++;
+      indices[position] = row;
+      values[position] = matrix.values[entry]!;
     }
   }
-  return result;
+  return { rows: matrix.columns, columns: matrix.rows, rowStarts, indices, values };
 }
 
 /**

@@ -175,12 +175,18 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'predict trading volume for the coming days',
     'what will spot volume look like going forward',
   ]),
-  ...forecast('deposit_volume_usd', ['expected deposits over the next days', 'project incoming deposits ahead']),
+  ...forecast('deposit_volume_usd', [
+    'expected deposits over the next days',
+    'project incoming deposits ahead',
+  ]),
   ...forecast('withdrawal_volume_usd', [
     'how much will be withdrawn in the coming days',
     'withdrawal outlook for the treasury team',
   ]),
-  ...forecast('new_users', ['how many sign-ups should we expect ahead', 'predict registrations going forward']),
+  ...forecast('new_users', [
+    'how many sign-ups should we expect ahead',
+    'predict registrations going forward',
+  ]),
   ...forecast('fees_usd', ['fee income projection', 'where are fees heading, forecast']),
   ...forecast('active_traders', ['forecast the number of active traders']),
   ...forecast('trade_count', ['predict how many trades we will see']),

@@ -7,8 +7,15 @@ export const CHAINS = ['ethereum', 'bitcoin', 'bsc', 'tron', 'solana'] as const;
 
 /** Input of `address_profile`. */
 export const addressProfileInput = z.object({
-  address: z.string().min(20).max(100).describe('On-chain address. Example: 0x00e03d2cf3c95789ace1a9542c5d6baed2eac902'),
-  chain: z.enum(CHAINS).optional().describe('Chain of the address; inferred from its format when omitted. Example: ethereum'),
+  address: z
+    .string()
+    .min(20)
+    .max(100)
+    .describe('On-chain address. Example: 0x00e03d2cf3c95789ace1a9542c5d6baed2eac902'),
+  chain: z
+    .enum(CHAINS)
+    .optional()
+    .describe('Chain of the address; inferred from its format when omitted. Example: ethereum'),
 });
 
 /** `address_profile`: labels, exposure and flows of an on-chain address (built with the risk work). */

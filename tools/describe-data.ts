@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { UnknownNameError } from '../core/errors.js';
 import {
   DIMENSION_NAMES,
+  type DimensionName,
   describeDimensions,
   describeMetrics,
   dimensionValues,
-  type DimensionName,
   type MetricDescription,
 } from '../warehouse/semantic/index.js';
 import { defineTool, type ExecutedSql, runAuditedQuery } from './define-tool.js';
@@ -61,13 +61,22 @@ export const describeDataTool = defineTool({
     if (subject) {
       const known = [...metrics.map((metric) => metric.name), ...DIMENSION_NAMES, ...tableNames];
       if (!known.includes(subject)) {
-        throw new UnknownNameError({ code: 'subject_unknown', kind: 'metric, dimension or table', input: subject, available: known });
+        throw new UnknownNameError({
+          code: 'subject_unknown',
+          kind: 'metric, dimension or table',
+          input: subject,
+          available: known,
+        });
       }
     }
     const wantTables = subject ? tableNames.filter((name) => name === subject) : tableNames;
     const tables: DescribeDataResult['tables'] = [];
     if (wantTables.length > 0) {
-      const { rows, executed } = await runAuditedQuery<{ table_name: string; column_name: string; data_type: string }>(
+      const { rows, executed } = await runAuditedQuery<{
+        table_name: string;
+        column_name: string;
+        data_type: string;
+      }>(
         context,
         'describe_data',
         `SELECT table_name, column_name, data_type FROM information_schema.columns
@@ -87,17 +96,24 @@ export const describeDataTool = defineTool({
       for (const name of wantTables) {
         tables.push({
           name,
-          columns: rows.filter((row) => row.table_name === name).map((row) => ({ name: row.column_name, type: row.data_type })),
+          columns: rows
+            .filter((row) => row.table_name === name)
+            .map((row) => ({ name: row.column_name, type: row.data_type })),
           approximateRows: rowCounts.get(name) ?? 0,
         });
       }
     }
-    const selectedDimensions = subject ? dimensions.filter((dimension) => dimension.name === subject) : dimensions;
+    const selectedDimensions = subject
+      ? dimensions.filter((dimension) => dimension.name === subject)
+      : dimensions;
     // Dimensions whose values live in the data get them listed when asked about one by name.
     const withValues = await Promise.all(
       selectedDimensions.map(async (dimension) =>
         subject && !dimension.values
-          ? { ...dimension, values: await dimensionValues(context.warehouse, dimension.name as DimensionName) }
+          ? {
+              ...dimension,
+              values: await dimensionValues(context.warehouse, dimension.name as DimensionName),
+            }
           : dimension,
       ),
     );

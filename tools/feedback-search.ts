@@ -9,8 +9,14 @@ export const feedbackSearchInput = z.object({
   time_range: timeRangeSchema.optional(),
   filters: z
     .object({
-      channel: z.enum(['app_review', 'support_chat', 'email', 'social']).optional().describe('Feedback channel. Example: app_review'),
-      sentiment: z.enum(['positive', 'neutral', 'negative']).optional().describe('Sentiment label. Example: negative'),
+      channel: z
+        .enum(['app_review', 'support_chat', 'email', 'social'])
+        .optional()
+        .describe('Feedback channel. Example: app_review'),
+      sentiment: z
+        .enum(['positive', 'neutral', 'negative'])
+        .optional()
+        .describe('Sentiment label. Example: negative'),
     })
     .optional(),
   k: z.number().int().min(1).max(100).default(10).describe('Number of messages to return. Example: 10'),

@@ -5,11 +5,18 @@ import { timeRangeSchema } from './time-range-schema.js';
 
 /** Input of `feedback_summary`. */
 export const feedbackSummaryInput = z.object({
-  topic: z.string().max(200).optional().describe('Restrict to feedback about this topic. Example: withdrawals'),
+  topic: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('Restrict to feedback about this topic. Example: withdrawals'),
   time_range: timeRangeSchema,
   filters: z
     .object({
-      channel: z.enum(['app_review', 'support_chat', 'email', 'social']).optional().describe('Feedback channel. Example: support_chat'),
+      channel: z
+        .enum(['app_review', 'support_chat', 'email', 'social'])
+        .optional()
+        .describe('Feedback channel. Example: support_chat'),
     })
     .optional(),
 });

@@ -1,6 +1,6 @@
-export { AML_SCENARIOS, anomalyScanInput, anomalyScanTool } from './anomaly-scan.js';
 export { addressProfileInput, addressProfileTool, CHAINS } from './address-profile.js';
 export { alertsListInput, alertsListTool } from './alerts-list.js';
+export { AML_SCENARIOS, anomalyScanInput, anomalyScanTool } from './anomaly-scan.js';
 export type {
   Asker,
   AuditEntry,

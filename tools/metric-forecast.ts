@@ -16,7 +16,8 @@ export const metricForecastInput = z.object({
 /** `metric_forecast`: seasonal forecast with prediction intervals (built with the forecasting work). */
 export const metricForecastTool = defineTool({
   name: 'metric_forecast',
-  description: 'Forecast a metric for the coming days with prediction intervals, from a model with weekly seasonality and trend.',
+  description:
+    'Forecast a metric for the coming days with prediction intervals, from a model with weekly seasonality and trend.',
   input: metricForecastInput,
   async run(): Promise<ToolResultBase> {
     throw new NotAvailableError('Forecasts');

@@ -21,7 +21,9 @@ export const metricQueryInput = z.object({
     .array(z.enum([...DIMENSION_NAMES, ...TIME_GRAINS]))
     .max(3)
     .optional()
-    .describe('Dimensions and/or one time grain (hour, day, week, month) to break the metric down by. Example: ["country"]'),
+    .describe(
+      'Dimensions and/or one time grain (hour, day, week, month) to break the metric down by. Example: ["country"]',
+    ),
   filters: z
     .partialRecord(z.enum(DIMENSION_NAMES), z.union([filterValue, z.array(filterValue).max(50)]))
     .optional()
@@ -29,9 +31,20 @@ export const metricQueryInput = z.object({
   compare: z
     .enum(['previous_period', 'previous_year'])
     .optional()
-    .describe('Also compute the same metric for the preceding period of equal length, or the same dates a year earlier'),
-  order: z.enum(['asc', 'desc']).optional().describe('Sort breakdown rows by value. Example: desc for "top 5"'),
-  limit: z.number().int().min(1).max(1000).optional().describe('Keep only the first N rows after sorting. Example: 5'),
+    .describe(
+      'Also compute the same metric for the preceding period of equal length, or the same dates a year earlier',
+    ),
+  order: z
+    .enum(['asc', 'desc'])
+    .optional()
+    .describe('Sort breakdown rows by value. Example: desc for "top 5"'),
+  limit: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .describe('Keep only the first N rows after sorting. Example: 5'),
 });
 
 /** Result of `metric_query`. */
@@ -95,7 +108,10 @@ export const metricQueryTool = defineTool({
         outcome.previousTotal !== undefined && outcome.previousTotal !== null && outcome.total !== null
           ? {
               absolute: outcome.total - outcome.previousTotal,
-              percent: outcome.previousTotal === 0 ? null : (outcome.total - outcome.previousTotal) / Math.abs(outcome.previousTotal),
+              percent:
+                outcome.previousTotal === 0
+                  ? null
+                  : (outcome.total - outcome.previousTotal) / Math.abs(outcome.previousTotal),
             }
           : undefined,
       truncated: outcome.truncated,

@@ -6,8 +6,6 @@ import {
   cachedServingModel,
   EVENT_PAIRS_PARAMS,
   EVENT_PAIRS_SQL,
-  type EventPairRow,
-  eventPairsFromRows,
   unpackEventPairs,
 } from '../models/recommend/index.js';
 import { defineTool, type ExecutedSql, runAuditedQuery } from './define-tool.js';

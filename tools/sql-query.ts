@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createGuardPolicy, executeGuardedQuery, SqlGuardError, checkSql } from '../warehouse/guard/index.js';
+import { checkSql, createGuardPolicy, executeGuardedQuery, SqlGuardError } from '../warehouse/guard/index.js';
 import { defineTool, type ExecutedSql } from './define-tool.js';
 
 /** Input of `sql_query`. */
@@ -8,7 +8,9 @@ export const sqlQueryInput = z.object({
     .string()
     .min(1)
     .max(20_000)
-    .describe('One read-only SELECT (CTEs allowed) over the warehouse tables. Example: SELECT country, count(*) FROM users GROUP BY country'),
+    .describe(
+      'One read-only SELECT (CTEs allowed) over the warehouse tables. Example: SELECT country, count(*) FROM users GROUP BY country',
+    ),
 });
 
 /** Result of `sql_query`. */
@@ -40,16 +42,30 @@ export const sqlQueryTool = defineTool({
     const policy = createGuardPolicy({ role: context.asker.role, maxRows: context.maxRows + 1 });
     const verdict = checkSql(input.sql, policy);
     if (!verdict.allowed) {
-      await context.audit.record({ kind: 'denied', tool: 'sql_query', sql: input.sql, allowed: false, error: verdict.reason });
+      await context.audit.record({
+        kind: 'denied',
+        tool: 'sql_query',
+        sql: input.sql,
+        allowed: false,
+        error: verdict.reason,
+      });
       throw new SqlGuardError(verdict.code, verdict.reason);
     }
     const started = performance.now();
     try {
-      const result = await executeGuardedQuery(context.warehouse, verdict, { statementTimeoutMs: context.statementTimeoutMs });
+      const result = await executeGuardedQuery(context.warehouse, verdict, {
+        statementTimeoutMs: context.statementTimeoutMs,
+      });
       const durationMs = performance.now() - started;
       const truncated = result.rows.length > context.maxRows;
       const rows = truncated ? result.rows.slice(0, context.maxRows) : result.rows;
-      await context.audit.record({ kind: 'sql', tool: 'sql_query', sql: verdict.sql, rowCount: rows.length, durationMs });
+      await context.audit.record({
+        kind: 'sql',
+        tool: 'sql_query',
+        sql: verdict.sql,
+        rowCount: rows.length,
+        durationMs,
+      });
       return {
         kind: 'sql',
         columns: result.fields.map((field) => field.name),
@@ -61,7 +77,13 @@ export const sqlQueryTool = defineTool({
         sql: [{ sql: verdict.sql, params: [], rowCount: rows.length, durationMs }],
       };
     } catch (error) {
-      await context.audit.record({ kind: 'sql', tool: 'sql_query', sql: verdict.sql, durationMs: performance.now() - started, error: (error as Error).message });
+      await context.audit.record({
+        kind: 'sql',
+        tool: 'sql_query',
+        sql: verdict.sql,
+        durationMs: performance.now() - started,
+        error: (error as Error).message,
+      });
       throw error;
     }
   },

@@ -5,9 +5,13 @@ export const timeRangeSchema = z
   .object({
     start: z
       .string()
-      .describe('Inclusive start, UTC: a date YYYY-MM-DD or an ISO timestamp for hour ranges. Example: 2026-11-17'),
+      .describe(
+        'Inclusive start, UTC: a date YYYY-MM-DD or an ISO timestamp for hour ranges. Example: 2026-11-17',
+      ),
     end: z
       .string()
-      .describe('Exclusive end, UTC: a date YYYY-MM-DD or an ISO timestamp. Example: 2026-11-24 (so the range ends on 2026-11-23)'),
+      .describe(
+        'Exclusive end, UTC: a date YYYY-MM-DD or an ISO timestamp. Example: 2026-11-24 (so the range ends on 2026-11-23)',
+      ),
   })
   .describe('Half-open time range [start, end) in UTC; weeks start Monday');

@@ -5,7 +5,12 @@ import { defineTool, type ExecutedSql, runAuditedQuery } from './define-tool.js'
 
 /** Input of `user_profile`. */
 export const userProfileInput = z.object({
-  user_id: z.number().int().positive().max(2_147_483_647).describe('Exchange user id (integer). Example: 48213'),
+  user_id: z
+    .number()
+    .int()
+    .positive()
+    .max(2_147_483_647)
+    .describe('Exchange user id (integer). Example: 48213'),
 });
 
 /** A user's identity as shown: PII masked unless the asker's role allows it. */
@@ -36,8 +41,19 @@ export interface ActivityTotals {
 export interface UserProfileResult {
   readonly kind: 'user_profile';
   readonly user: UserIdentity;
-  readonly kyc: { status: string; level: number; submittedAt: string; decidedAt: string | null; rejectReason: string | null }[];
-  readonly trading: { windowDays: number; last30Days: ActivityTotals; lifetime: ActivityTotals; topAssets: { asset: string; usd: number }[] };
+  readonly kyc: {
+    status: string;
+    level: number;
+    submittedAt: string;
+    decidedAt: string | null;
+    rejectReason: string | null;
+  }[];
+  readonly trading: {
+    windowDays: number;
+    last30Days: ActivityTotals;
+    lifetime: ActivityTotals;
+    topAssets: { asset: string; usd: number }[];
+  };
   readonly flows: {
     deposits30Days: ActivityTotals;
     withdrawals30Days: ActivityTotals;
@@ -110,18 +126,42 @@ export const userProfileTool = defineTool({
     );
     const totals = (table: string, amount: string, time: string, extra = ''): string =>
       `SELECT COUNT(*) AS count, SUM(${amount}) AS usd, MIN(${time}) AS first, MAX(${time}) AS last FROM ${table} WHERE user_id = $1 AND ${time} < $2${extra}`;
-    const [trading30] = await query<TotalsRow>(totals('trades', 'notional_usd', 'executed_at', ' AND executed_at >= $3'), [userId, now, since30]);
-    const [tradingAll] = await query<TotalsRow>(totals('trades', 'notional_usd', 'executed_at'), [userId, now]);
+    const [trading30] = await query<TotalsRow>(
+      totals('trades', 'notional_usd', 'executed_at', ' AND executed_at >= $3'),
+      [userId, now, since30],
+    );
+    const [tradingAll] = await query<TotalsRow>(totals('trades', 'notional_usd', 'executed_at'), [
+      userId,
+      now,
+    ]);
     const topAssets = await query<{ asset: string; usd: number }>(
       'SELECT asset, SUM(notional_usd) AS usd FROM trades WHERE user_id = $1 AND executed_at < $2 GROUP BY asset ORDER BY usd DESC LIMIT 5',
       [userId, now],
     );
     const completed = " AND status = 'completed'";
-    const [deposits30] = await query<TotalsRow>(totals('deposits', 'amount_usd', 'created_at', `${completed} AND created_at >= $3`), [userId, now, since30]);
-    const [withdrawals30] = await query<TotalsRow>(totals('withdrawals', 'amount_usd', 'created_at', `${completed} AND created_at >= $3`), [userId, now, since30]);
-    const [depositsAll] = await query<TotalsRow>(totals('deposits', 'amount_usd', 'created_at', completed), [userId, now]);
-    const [withdrawalsAll] = await query<TotalsRow>(totals('withdrawals', 'amount_usd', 'created_at', completed), [userId, now]);
-    const logins = await query<{ created_at: string; ip: string; device_id: string; country: string; platform: string }>(
+    const [deposits30] = await query<TotalsRow>(
+      totals('deposits', 'amount_usd', 'created_at', `${completed} AND created_at >= $3`),
+      [userId, now, since30],
+    );
+    const [withdrawals30] = await query<TotalsRow>(
+      totals('withdrawals', 'amount_usd', 'created_at', `${completed} AND created_at >= $3`),
+      [userId, now, since30],
+    );
+    const [depositsAll] = await query<TotalsRow>(totals('deposits', 'amount_usd', 'created_at', completed), [
+      userId,
+      now,
+    ]);
+    const [withdrawalsAll] = await query<TotalsRow>(
+      totals('withdrawals', 'amount_usd', 'created_at', completed),
+      [userId, now],
+    );
+    const logins = await query<{
+      created_at: string;
+      ip: string;
+      device_id: string;
+      country: string;
+      platform: string;
+    }>(
       'SELECT created_at, ip, device_id, country, platform FROM logins WHERE user_id = $1 AND created_at < $2 ORDER BY created_at DESC LIMIT 10',
       [userId, now],
     );
@@ -171,7 +211,11 @@ export const userProfileTool = defineTool({
         country: row.country,
         platform: row.platform,
       })),
-      devices: devices.map((row) => ({ device: row.device_id, logins: Number(row.logins), otherAccounts: Number(row.other_accounts) })),
+      devices: devices.map((row) => ({
+        device: row.device_id,
+        logins: Number(row.logins),
+        otherAccounts: Number(row.other_accounts),
+      })),
       sql,
     };
   },

@@ -54,6 +54,11 @@ export interface SqlConnection {
     columns: readonly BulkColumn[],
     rows: readonly (readonly unknown[])[],
   ): Promise<void>;
+  /**
+   * Runs a `COPY … FROM '/dev/blob'` statement with `data` as the file (PGlite only; absent elsewhere).
+   * Used for binary COPY of vectors, which skips formatting and parsing floats as text (25× cheaper).
+   */
+  copyFrom?(sql: string, data: Uint8Array): Promise<void>;
   /** Releases the connection. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -11,7 +11,10 @@ export type Grain = 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year';
 export interface SqlDialect {
   readonly name: Dialect;
   /** The n-th (1-based) positional parameter. */
-  placeholder(index: number, type?: 'timestamp' | 'date' | 'text' | 'integer' | 'text[]' | 'integer[]'): string;
+  placeholder(
+    index: number,
+    type?: 'timestamp' | 'date' | 'text' | 'integer' | 'text[]' | 'integer[]',
+  ): string;
   /** Start of the grain bucket containing `expression` (a timestamp), as a timestamp. */
   truncate(grain: Grain, expression: string): string;
   /** The UTC calendar date of a timestamp. */
@@ -31,7 +34,14 @@ export const postgresDialect: SqlDialect = {
   name: 'postgres',
   placeholder: (index, type) => {
     if (!type) return `$${index}`;
-    const cast = { timestamp: 'timestamptz', date: 'date', text: 'text', integer: 'integer', 'text[]': 'text[]', 'integer[]': 'integer[]' }[type];
+    const cast = {
+      timestamp: 'timestamptz',
+      date: 'date',
+      text: 'text',
+      integer: 'integer',
+      'text[]': 'text[]',
+      'integer[]': 'integer[]',
+    }[type];
     return `$${index}::${cast}`;
   },
   truncate: (grain, expression) => `date_trunc('${grain}', ${expression})`,

@@ -25,6 +25,12 @@ export async function migrate(
   const done: number[] = [];
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(migration.version)) continue;
+    if (migration.requiresExtension && !(await ensureExtension(connection, migration.requiresExtension))) {
+      process.stderr.write(
+        `note: ${target} migration ${migration.version} (${migration.name}) skipped: the database has no '${migration.requiresExtension}' extension\n`,
+      );
+      continue;
+    }
     await connection.transaction(async (transaction) => {
       await transaction.exec(migration.sql);
       await transaction.query(
@@ -35,4 +41,15 @@ export async function migrate(
     done.push(migration.version);
   }
   return done;
+}
+
+/** Creates the extension when the server offers it; false when it does not. */
+async function ensureExtension(connection: SqlConnection, name: string): Promise<boolean> {
+  const { rows } = await connection.query<{ available: boolean }>(
+    'SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = $1) AS available',
+    [name],
+  );
+  if (!rows[0]?.available) return false;
+  await connection.exec(`CREATE EXTENSION IF NOT EXISTS ${name.replace(/[^a-z0-9_]/g, '')}`);
+  return true;
 }

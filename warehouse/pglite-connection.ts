@@ -98,6 +98,13 @@ function wrap(session: PGliteInterface | Transaction, inTransaction: boolean): S
         throw new WarehouseQueryError(sql, error);
       }
     },
+    async copyFrom(sql, data) {
+      try {
+        await session.query(sql, [], { blob: new Blob([data]) });
+      } catch (error) {
+        throw new WarehouseQueryError(sql, error);
+      }
+    },
     async close() {},
   };
   return connection;

@@ -9,6 +9,11 @@ export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /**
+   * A PostgreSQL extension the migration needs (e.g. 'vector'). Where the server does not offer it,
+   * the migration is skipped (and retried on a later start), so the rest of the bot still works.
+   */
+  readonly requiresExtension?: string;
 }
 
 /** Warehouse tables, named as in DESIGN.md. Ground truth lives in its own schema that no tool reads. */
@@ -351,6 +356,59 @@ CREATE TABLE IF NOT EXISTS app.popular_items (
   users integer NOT NULL,
   run_id bigint NOT NULL,
   PRIMARY KEY (segment, rank)
+);
+`,
+  },
+  {
+    version: 4,
+    name: 'feedback-documents',
+    requiresExtension: 'vector',
+    // Customer feedback as searchable documents (embeddings/store.ts): display text with PII masked,
+    // the original only when configured, a full-text vector, and an embedding whose dimension the store
+    // sets from the embedder on first use (ALTER … TYPE vector(N)), with its HNSW index built by the
+    // store after bulk loads. feedback_ingest_runs records each file's progress for resuming;
+    // feedback_models holds small fitted models (sentiment, topics) as JSON.
+    sql: `
+CREATE SCHEMA IF NOT EXISTS app;
+CREATE TABLE IF NOT EXISTS app.feedback_documents (
+  id text PRIMARY KEY,
+  content_hash text NOT NULL,
+  text text NOT NULL,
+  original_text text,
+  channel text,
+  rating smallint,
+  created_at timestamptz,
+  sentiment text NOT NULL,
+  sentiment_score real NOT NULL,
+  source text NOT NULL,
+  source_line integer,
+  model_id text NOT NULL,
+  embedding vector,
+  tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', text)) STORED,
+  ingested_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS feedback_documents_tsv ON app.feedback_documents USING gin (tsv);
+CREATE INDEX IF NOT EXISTS feedback_documents_created_at ON app.feedback_documents (created_at);
+CREATE TABLE IF NOT EXISTS app.feedback_ingest_runs (
+  run_id bigserial PRIMARY KEY,
+  source text NOT NULL,
+  source_key text NOT NULL,
+  status text NOT NULL,
+  lines_done integer NOT NULL DEFAULT 0,
+  added integer NOT NULL DEFAULT 0,
+  updated integer NOT NULL DEFAULT 0,
+  unchanged integer NOT NULL DEFAULT 0,
+  rejected integer NOT NULL DEFAULT 0,
+  started_at timestamptz NOT NULL DEFAULT now(),
+  finished_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS feedback_ingest_runs_source_key ON app.feedback_ingest_runs (source_key, run_id);
+CREATE TABLE IF NOT EXISTS app.feedback_models (
+  name text PRIMARY KEY,
+  kind text NOT NULL,
+  model_id text NOT NULL,
+  payload jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
 );
 `,
   },

@@ -7,10 +7,10 @@ import { AnalystError, asAnalystError } from '../../core/errors.js';
 import { registerAnomalyCommand } from './commands/anomaly.js';
 import { registerAskCommand } from './commands/ask.js';
 import { runChat } from './commands/chat.js';
-import { requestedExitCode, resetExitCode, setExitCode } from './exit-code.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerRouteCommand } from './commands/route.js';
 import { registerSqlCommand } from './commands/sql.js';
+import { requestedExitCode, resetExitCode, setExitCode } from './exit-code.js';
 import type { GlobalFlags } from './runtime.js';
 
 /** Builds the command tree (exported for tests). */
@@ -18,7 +18,9 @@ export function createProgram(): Command {
   const program = new Command();
   program
     .name('analyst')
-    .description('Analyst bot for a crypto exchange: ask questions about trading, KYC/AML, on-chain data, recommendations and feedback')
+    .description(
+      'Analyst bot for a crypto exchange: ask questions about trading, KYC/AML, on-chain data, recommendations and feedback',
+    )
     .option('--db <dir>', 'embedded data directory (default ./.analyst or ANALYST_DATA_DIR)')
     .option('--json', 'machine-readable output')
     .option('--now <timestamp>', 'pretend the current time is this (ISO, UTC)')

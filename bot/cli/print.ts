@@ -11,7 +11,9 @@ export function sparkline(values: readonly number[]): string {
   const min = Math.min(...finite);
   const max = Math.max(...finite);
   return values
-    .map((value) => (Number.isFinite(value) ? SPARK[max === min ? 3 : Math.round(((value - min) / (max - min)) * 7)] : ' '))
+    .map((value) =>
+      Number.isFinite(value) ? SPARK[max === min ? 3 : Math.round(((value - min) / (max - min)) * 7)] : ' ',
+    )
     .join('');
 }
 

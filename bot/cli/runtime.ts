@@ -36,7 +36,10 @@ export function parseNow(text: string | undefined): Date {
   if (!text) return new Date();
   const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
   if (Number.isNaN(date.getTime())) {
-    throw new InvalidInputError('now_invalid', `--now '${text}' is not a timestamp: use e.g. 2026-11-24T12:00:00Z.`);
+    throw new InvalidInputError(
+      'now_invalid',
+      `--now '${text}' is not a timestamp: use e.g. 2026-11-24T12:00:00Z.`,
+    );
   }
   return date;
 }
@@ -54,7 +57,9 @@ export function terminalAsker(config: Config, role?: string): Asker {
 /** True when the warehouse holds generated (or loaded) data. */
 export async function warehouseIsLoaded(stores: Stores): Promise<boolean> {
   try {
-    const { rows } = await stores.warehouse.query<{ count: number }>('SELECT COUNT(*) AS count FROM demo_metadata');
+    const { rows } = await stores.warehouse.query<{ count: number }>(
+      'SELECT COUNT(*) AS count FROM demo_metadata',
+    );
     return Number(rows[0]?.count ?? 0) > 0;
   } catch {
     return false;
@@ -77,7 +82,12 @@ export async function generateDemo(
   const started = performance.now();
   const plans = 20;
   await buildRollups(stores.warehouse, {
-    progress: createProgress({ label: 'rollups', total: plans, unit: 'tables', silent: options.silent ?? false }),
+    progress: createProgress({
+      label: 'rollups',
+      total: plans,
+      unit: 'tables',
+      silent: options.silent ?? false,
+    }),
   });
   clearSemanticCaches(stores.warehouse);
   return { counts: outcome.counts, durationMs: outcome.durationMs + (performance.now() - started) };
@@ -94,7 +104,13 @@ export async function openRuntime(
   const config = loadConfig();
   const storeOptions = storeOptionsFromConfig(config, flags.db);
   const embedded = !storeOptions.warehouseUrl;
-  if (embedded && options.requireData && !options.generateIfMissing && storeOptions.dataDir && !existsSync(storeOptions.dataDir)) {
+  if (
+    embedded &&
+    options.requireData &&
+    !options.generateIfMissing &&
+    storeOptions.dataDir &&
+    !existsSync(storeOptions.dataDir)
+  ) {
     throw new InvalidInputError(
       'data_directory_missing',
       `No data directory at ${storeOptions.dataDir}. Run 'npm start' (which builds the demo warehouse) or 'analyst demo generate --db ${storeOptions.dataDir}' first.`,
@@ -105,7 +121,9 @@ export async function openRuntime(
     if (options.requireData || options.generateIfMissing) {
       const loaded = await warehouseIsLoaded(stores);
       if (!loaded && options.generateIfMissing) {
-        process.stderr.write('First run: building the demo warehouse (50k users, 1M trades, 10k feedback; about a minute)…\n');
+        process.stderr.write(
+          'First run: building the demo warehouse (50k users, 1M trades, 10k feedback; about a minute)…\n',
+        );
         await generateDemo(stores, { scale: 1, seed: 42, now: parseNow(flags.now) });
       } else if (!loaded) {
         throw new InvalidInputError(

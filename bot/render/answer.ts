@@ -1,16 +1,32 @@
-import type { DescribeDataResult } from '../../tools/describe-data.js';
 import type { ExecutedSql } from '../../tools/define-tool.js';
+import type { DescribeDataResult } from '../../tools/describe-data.js';
 import type { MetricQueryResult } from '../../tools/metric-query.js';
 import type { UserProfileResult } from '../../tools/user-profile.js';
-import { formatChange, formatCount, formatPercent, formatRange, formatUsd, formatValue, type ValueUnit } from './format.js';
+import {
+  formatChange,
+  formatCount,
+  formatPercent,
+  formatRange,
+  formatUsd,
+  formatValue,
+  type ValueUnit,
+} from './format.js';
 import type { TextTable } from './table.js';
 
 /** A chart the answer would like drawn; our own code builds it from the result (never an LLM). */
 export interface AnswerChart {
   readonly kind: 'line' | 'bar';
   readonly title: string;
-  readonly x: { readonly field: string; readonly title: string; readonly type: 'temporal' | 'nominal' | 'ordinal' };
-  readonly y: { readonly field: string; readonly title: string; readonly format: 'usd' | 'percent' | 'count' | 'number' };
+  readonly x: {
+    readonly field: string;
+    readonly title: string;
+    readonly type: 'temporal' | 'nominal' | 'ordinal';
+  };
+  readonly y: {
+    readonly field: string;
+    readonly title: string;
+    readonly format: 'usd' | 'percent' | 'count' | 'number';
+  };
   readonly compare?: { readonly field: string; readonly title: string };
   readonly data: Record<string, unknown>[];
 }
@@ -31,7 +47,10 @@ export interface Answer {
 }
 
 /** Any tool result the renderer knows; unknown kinds fall back to a generic rendering. */
-export type RenderableResult = { readonly kind: string; readonly sql: readonly ExecutedSql[] } & Record<string, unknown>;
+export type RenderableResult = { readonly kind: string; readonly sql: readonly ExecutedSql[] } & Record<
+  string,
+  unknown
+>;
 
 /** Renders a tool result as an answer. */
 export function renderAnswer(result: RenderableResult): Answer {
@@ -56,18 +75,27 @@ function chartFormat(unit: ValueUnit): AnswerChart['y']['format'] {
 }
 
 function describeFilters(filters: Record<string, readonly (string | number)[]>): string {
-  const parts = Object.entries(filters).map(([name, values]) => `${name} ${values.length === 1 ? `= ${values[0]}` : `in ${values.join(', ')}`}`);
+  const parts = Object.entries(filters).map(
+    ([name, values]) => `${name} ${values.length === 1 ? `= ${values[0]}` : `in ${values.join(', ')}`}`,
+  );
   return parts.length ? ` (${parts.join('; ')})` : '';
 }
 
 function rowLabel(row: Record<string, unknown>, dimensions: readonly string[]): string {
   const prefixes: Record<string, string> = { kyc_level: 'KYC level ', vip_tier: 'VIP tier ' };
-  return dimensions.map((dimension) => `${prefixes[dimension] ?? ''}${String(row[dimension] ?? '(none)')}`).join(' / ');
+  return dimensions
+    .map((dimension) => `${prefixes[dimension] ?? ''}${String(row[dimension] ?? '(none)')}`)
+    .join(' / ');
 }
 
 function renderMetric(result: MetricQueryResult): Answer {
   const unit = unitOf(result);
-  const grainWords: Record<string, string> = { hour: 'Hourly', day: 'Daily', week: 'Weekly', month: 'Monthly' };
+  const grainWords: Record<string, string> = {
+    hour: 'Hourly',
+    day: 'Daily',
+    week: 'Weekly',
+    month: 'Monthly',
+  };
   const headline = `${result.grain ? `${grainWords[result.grain]} ${result.label.toLowerCase()}` : result.label}${
     result.dimensions.length ? ` by ${result.dimensions.join(' and ')}` : ''
   }, ${formatRange(result.timeRange)}${describeFilters(result.filters)}`;
@@ -82,11 +110,19 @@ function renderMetric(result: MetricQueryResult): Answer {
       .slice(0, 3)
       .map((row) => `${rowLabel(row, result.dimensions)} ${formatValue(row.value, unit)}`)
       .join(', ');
-    sentences.push(`${headline}: overall ${formatValue(result.total, unit)}. ${result.order === undefined ? 'Largest' : result.order === 'asc' ? 'Lowest' : 'Highest'}: ${top}.`);
+    sentences.push(
+      `${headline}: overall ${formatValue(result.total, unit)}. ${result.order === undefined ? 'Largest' : result.order === 'asc' ? 'Lowest' : 'Highest'}: ${top}.`,
+    );
   } else {
     const valued = rows.filter((row) => row.value !== null);
-    const highest = valued.reduce((best, row) => ((row.value ?? 0) > (best.value ?? 0) ? row : best), valued[0]!);
-    const lowest = valued.reduce((best, row) => ((row.value ?? 0) < (best.value ?? 0) ? row : best), valued[0]!);
+    const highest = valued.reduce(
+      (best, row) => ((row.value ?? 0) > (best.value ?? 0) ? row : best),
+      valued[0]!,
+    );
+    const lowest = valued.reduce(
+      (best, row) => ((row.value ?? 0) < (best.value ?? 0) ? row : best),
+      valued[0]!,
+    );
     const label = (row: typeof highest): string =>
       `${row.period}${result.dimensions.length ? ` ${rowLabel(row, result.dimensions)}` : ''}`;
     sentences.push(
@@ -94,7 +130,10 @@ function renderMetric(result: MetricQueryResult): Answer {
     );
   }
   if (result.previousRange && result.change) {
-    const percent = result.change.percent === null ? '' : ` (${result.change.percent >= 0 ? '+' : ''}${formatPercent(result.change.percent)})`;
+    const percent =
+      result.change.percent === null
+        ? ''
+        : ` (${result.change.percent >= 0 ? '+' : ''}${formatPercent(result.change.percent)})`;
     sentences.push(
       `Against ${formatValue(result.previousTotal ?? null, unit)} in ${formatRange(result.previousRange)}: ${formatChange(result.change.absolute, unit)}${unit === 'ratio' ? '' : percent}.`,
     );
@@ -122,7 +161,11 @@ function renderMetric(result: MetricQueryResult): Answer {
   ]);
   const grouped = result.grain !== undefined || result.dimensions.length > 0;
   const table: TextTable | undefined = grouped
-    ? { headers, rows: tableRows, numeric: headers.map((_, index) => index >= (result.grain ? 1 : 0) + result.dimensions.length) }
+    ? {
+        headers,
+        rows: tableRows,
+        numeric: headers.map((_, index) => index >= (result.grain ? 1 : 0) + result.dimensions.length),
+      }
     : result.previousRange
       ? { headers, rows: tableRows, numeric: headers.map(() => true) }
       : undefined;
@@ -154,7 +197,9 @@ function renderMetric(result: MetricQueryResult): Answer {
     rowCount: rows.length,
     truncated: result.truncated,
     sql: result.sql,
-    definitions: [`${result.metric}: ${result.description}${result.rollup ? ` (answered from the daily rollup ${result.rollup})` : ''}`],
+    definitions: [
+      `${result.metric}: ${result.description}${result.rollup ? ` (answered from the daily rollup ${result.rollup})` : ''}`,
+    ],
   };
 }
 
@@ -181,7 +226,11 @@ function renderDescribe(result: DescribeDataResult): Answer {
     const table = result.tables[0]!;
     return {
       summary: `Table ${table.name}: about ${formatCount(table.approximateRows)} rows, ${formatCount(table.columns.length)} columns.`,
-      table: { headers: ['column', 'type'], rows: table.columns.map((column) => [column.name, column.type]), numeric: [false, false] },
+      table: {
+        headers: ['column', 'type'],
+        rows: table.columns.map((column) => [column.name, column.type]),
+        numeric: [false, false],
+      },
       chart: undefined,
       rowCount: table.columns.length,
       truncated: false,
@@ -204,7 +253,9 @@ function renderDescribe(result: DescribeDataResult): Answer {
   return {
     summary: `I can answer ${formatCount(result.metrics.length)} metrics, broken down by ${result.dimensions
       .map((dimension) => dimension.name)
-      .join(', ')} or by hour/day/week/month, and look up users, addresses, AML scenarios, recommendations and customer feedback. Ask "how is net_inflow_usd calculated?" for a definition.`,
+      .join(
+        ', ',
+      )} or by hour/day/week/month, and look up users, addresses, AML scenarios, recommendations and customer feedback. Ask "how is net_inflow_usd calculated?" for a definition.`,
     table: {
       headers: ['metric', 'unit', 'meaning'],
       rows: result.metrics.map((metric) => [metric.name, metric.unit, metric.description]),
@@ -240,7 +291,13 @@ function renderUserProfile(result: UserProfileResult): Answer {
     summary,
     table: {
       headers: ['login at', 'ip', 'device', 'country', 'platform'],
-      rows: result.recentLogins.map((login) => [login.at.slice(0, 16).replace('T', ' '), login.ip, login.device, login.country, login.platform]),
+      rows: result.recentLogins.map((login) => [
+        login.at.slice(0, 16).replace('T', ' '),
+        login.ip,
+        login.device,
+        login.country,
+        login.platform,
+      ]),
       numeric: [false, false, false, false, false],
     },
     chart: undefined,
@@ -274,7 +331,10 @@ function renderGeneric(result: RenderableResult): Answer {
 
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isInteger(value) ? formatCount(value) : value.toLocaleString('en-US', { maximumFractionDigits: 4 });
+  if (typeof value === 'number')
+    return Number.isInteger(value)
+      ? formatCount(value)
+      : value.toLocaleString('en-US', { maximumFractionDigits: 4 });
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }

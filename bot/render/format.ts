@@ -39,7 +39,9 @@ export function formatValue(value: number | null | undefined, unit: ValueUnit): 
     case 'rating':
       return value.toFixed(2);
     default:
-      return Number.isInteger(value) ? formatCount(value) : value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+      return Number.isInteger(value)
+        ? formatCount(value)
+        : value.toLocaleString('en-US', { maximumFractionDigits: 2 });
   }
 }
 
@@ -56,6 +58,10 @@ export function formatRange(range: { start: string; end: string }): string {
     const lastDay = new Date(Date.parse(`${range.end}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
     return lastDay === range.start ? range.start : `${range.start} to ${lastDay}`;
   }
-  const short = (text: string): string => text.replace('T', ' ').replace(/:00(\.000)?Z$/, ' UTC').replace(/\.000Z$/, ' UTC');
+  const short = (text: string): string =>
+    text
+      .replace('T', ' ')
+      .replace(/:00(\.000)?Z$/, ' UTC')
+      .replace(/\.000Z$/, ' UTC');
   return `${short(range.start)} to ${short(range.end)}`;
 }

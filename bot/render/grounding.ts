@@ -40,7 +40,8 @@ export function numbersIn(result: unknown, into: number[] = [], depth = 0): numb
   if (typeof result === 'number') {
     if (Number.isFinite(result)) into.push(result);
   } else if (typeof result === 'string') {
-    for (const match of result.replace(DATE_OR_TIME, ' ').matchAll(/-?\d+(?:\.\d+)?/g)) into.push(Number(match[0]));
+    for (const match of result.replace(DATE_OR_TIME, ' ').matchAll(/-?\d+(?:\.\d+)?/g))
+      into.push(Number(match[0]));
   } else if (Array.isArray(result)) {
     into.push(result.length); // "52 rows", "14 metrics": counts of what the result lists
     for (const item of result) numbersIn(item, into, depth + 1);
@@ -60,7 +61,12 @@ export function numbersIn(result: unknown, into: number[] = [], depth = 0): numb
 export function ungroundedFigures(summary: string, result: unknown): SummaryFigure[] {
   const values = numbersIn(result);
   return figuresIn(summary).filter((figure) => {
-    const candidates = figure.text.startsWith('-') || figure.text.startsWith('+') ? [figure.value] : [figure.value, -figure.value];
-    return !values.some((value) => candidates.some((candidate) => Math.abs(value - candidate) <= figure.tolerance));
+    const candidates =
+      figure.text.startsWith('-') || figure.text.startsWith('+')
+        ? [figure.value]
+        : [figure.value, -figure.value];
+    return !values.some((value) =>
+      candidates.some((candidate) => Math.abs(value - candidate) <= figure.tolerance),
+    );
   });
 }

@@ -23,7 +23,8 @@ export function renderTextTable(table: TextTable, options: { maxRows?: number } 
     widths.map((width) => '-'.repeat(width)).join('  '),
     ...rows.map((row) => row.map((text, column) => cell(text, column)).join('  ')),
   ];
-  if (table.rows.length > rows.length) lines.push(`… ${table.rows.length - rows.length} more rows (use --json or CSV for all)`);
+  if (table.rows.length > rows.length)
+    lines.push(`… ${table.rows.length - rows.length} more rows (use --json or CSV for all)`);
   return lines.map((line) => line.trimEnd()).join('\n');
 }
 

@@ -99,7 +99,11 @@ export async function createExemplarIndex(
     const first = order[0] === exclude ? order[1] : order[0];
     const nearest = first === undefined ? undefined : exemplars[first];
     return {
-      tools: tally(top(() => true), (row) => exemplars[row]!.tool, similarities),
+      tools: tally(
+        top(() => true),
+        (row) => exemplars[row]!.tool,
+        similarities,
+      ),
       metrics: tally(
         top((exemplar) => exemplar.metric !== undefined),
         (row) => exemplars[row]!.metric!,

@@ -26,55 +26,111 @@ export interface Cue {
 /** Metric synonyms, strongest first. */
 export const METRIC_CUES: Readonly<Record<MetricName, readonly Cue[]>> = {
   net_inflow_usd: [
-    { pattern: /\bnet[ _-]?(inflows?|outflows?|flows?|deposits?)\b|\bnet_inflow_usd\b|\b(withdrawals?|deposits?) net of (deposits?|withdrawals?)\b|\bnet (of|money) (in|movement)\b/, weight: 5 },
+    {
+      pattern:
+        /\bnet[ _-]?(inflows?|outflows?|flows?|deposits?)\b|\bnet_inflow_usd\b|\b(withdrawals?|deposits?) net of (deposits?|withdrawals?)\b|\bnet (of|money) (in|movement)\b/,
+      weight: 5,
+    },
     { pattern: /\bnet\b/, weight: 1.5 },
   ],
   deposit_volume_usd: [
-    { pattern: /\bdeposit_volume_usd\b|\bdeposit(s|ed)? (volume|amount|value|total)s?\b|\b(how much|total) .*deposited\b/, weight: 4 },
+    {
+      pattern:
+        /\bdeposit_volume_usd\b|\bdeposit(s|ed)? (volume|amount|value|total)s?\b|\b(how much|total) .*deposited\b/,
+      weight: 4,
+    },
     { pattern: /\bdeposit(s|ed|ing)?\b|\btop[ -]?ups?\b|\binflows?\b/, weight: 2.5 },
   ],
   withdrawal_volume_usd: [
-    { pattern: /\bwithdrawal_volume_usd\b|\bwithdrawal (volume|amount|value|total)s?\b|\b(how much|total) .*withdrawn\b/, weight: 4 },
+    {
+      pattern:
+        /\bwithdrawal_volume_usd\b|\bwithdrawal (volume|amount|value|total)s?\b|\b(how much|total) .*withdrawn\b/,
+      weight: 4,
+    },
     { pattern: /\bwithdraw(al|als|n|s|ing)?\b|\bcash[ -]?outs?\b|\boutflows?\b/, weight: 2.5 },
   ],
   trading_volume_usd: [
-    { pattern: /\btrading_volume_usd\b|\btrading volume\b|\btrade(d)? volume\b|\bvolume traded\b|\bnotional\b|\bturnover\b/, weight: 4 },
+    {
+      pattern:
+        /\btrading_volume_usd\b|\btrading volume\b|\btrade(d)? volume\b|\bvolume traded\b|\bnotional\b|\bturnover\b/,
+      weight: 4,
+    },
     { pattern: /\bvolumes?\b/, weight: 2 },
     { pattern: /\bhow much (was |did we )?(traded|trade)\b|\b(got|was|were|been) traded\b/, weight: 3 },
   ],
   trade_count: [
-    { pattern: /\btrade_count\b|\b(number|count|#) of (trades|fills|executions)\b|\btrade count\b|\bhow many (\w+ )?trades\b|\btrades? (were )?(executed|done)\b/, weight: 4 },
+    {
+      pattern:
+        /\btrade_count\b|\b(number|count|#) of (trades|fills|executions)\b|\btrade count\b|\bhow many (\w+ )?trades\b|\btrades? (were )?(executed|done)\b/,
+      weight: 4,
+    },
     { pattern: /\btrades\b|\bfills\b|\bexecutions\b/, weight: 2 },
   ],
   active_traders: [
-    { pattern: /\bactive_traders\b|\bactive (traders|users|accounts)\b|\bunique traders\b|\bdistinct traders\b|\bdau\b|\bmau\b|\bwau\b|\bdaily active\b/, weight: 4 },
+    {
+      pattern:
+        /\bactive_traders\b|\bactive (traders|users|accounts)\b|\bunique traders\b|\bdistinct traders\b|\bdau\b|\bmau\b|\bwau\b|\bdaily active\b/,
+      weight: 4,
+    },
     { pattern: /\btraders\b|\bpeople (who )?trad(ed|ing)\b/, weight: 2 },
   ],
   avg_trade_size_usd: [
-    { pattern: /\bavg_trade_size_usd\b|\baverage (trade|ticket|order)( size)?\b|\b(trade|ticket|order) size\b|\bmean trade\b|\bsize per trade\b/, weight: 5 },
+    {
+      pattern:
+        /\bavg_trade_size_usd\b|\baverage (trade|ticket|order)( size)?\b|\b(trade|ticket|order) size\b|\bmean trade\b|\bsize per trade\b/,
+      weight: 5,
+    },
   ],
   fees_usd: [
     { pattern: /\bfees_usd\b|\bfee revenue\b|\bfees?\b|\bcommissions?\b/, weight: 4 },
     { pattern: /\brevenue\b|\bearned\b/, weight: 2.5 },
   ],
   new_users: [
-    { pattern: /\bnew_users\b|\bsign[ -]?ups?\b|\bsigned up\b|\bnew (users|accounts|customers|clients|registrations)\b|\bregistrations?\b|\bregistered\b|\bonboarded\b|\bjoined\b/, weight: 4 },
+    {
+      pattern:
+        /\bnew_users\b|\bsign[ -]?ups?\b|\bsigned up\b|\bnew (users|accounts|customers|clients|registrations)\b|\bregistrations?\b|\bregistered\b|\bonboarded\b|\bjoined\b/,
+      weight: 4,
+    },
   ],
   kyc_approval_rate: [
-    { pattern: /\bkyc_approval_rate\b|\b(approval|pass|acceptance|success) rate\b|\b(kyc|verification) (pass|approval)\b|\bapproved\b.*\bkyc\b|\bkyc\b.*\bapproved\b/, weight: 5 },
+    {
+      pattern:
+        /\bkyc_approval_rate\b|\b(approval|pass|acceptance|success) rate\b|\b(kyc|verification) (pass|approval)\b|\bapproved\b.*\bkyc\b|\bkyc\b.*\bapproved\b/,
+      weight: 5,
+    },
   ],
   kyc_pending: [
-    { pattern: /\bkyc_pending\b|\bpending (kyc|verifications?|reviews?)\b|\bkyc (backlog|queue|pending)\b|\bbacklog\b|\bawaiting (kyc|verification|review)\b|\b(kyc|verification)s? (applications?|checks?|cases?|reviews?)( are| is)? (still )?pending\b|\bpending\b.*\bkyc\b|\bkyc\b.*\bpending\b/, weight: 5 },
+    {
+      pattern:
+        /\bkyc_pending\b|\bpending (kyc|verifications?|reviews?)\b|\bkyc (backlog|queue|pending)\b|\bbacklog\b|\bawaiting (kyc|verification|review)\b|\b(kyc|verification)s? (applications?|checks?|cases?|reviews?)( are| is)? (still )?pending\b|\bpending\b.*\bkyc\b|\bkyc\b.*\bpending\b/,
+      weight: 5,
+    },
   ],
   feedback_count: [
-    { pattern: /\bfeedback_count\b|\b(number|count|how many|volume) of (feedback|reviews|complaints|tickets|messages)\b|\bfeedback (count|volume|messages|msgs)\b|\bhow many (feedback|reviews|complaints|msgs|messages)\b|\bhow many (pieces of |items of )?(\w+ ){0,3}(feedback|reviews|complaints|messages|posts|tweets|chats|emails|comments)\b/, weight: 5 },
-    { pattern: /\bcount of (negative |positive |neutral )?(feedback|reviews|complaints)\b|\bfeedback\b.*\b(per|by) (channel|day|week|sentiment)\b/, weight: 5 },
+    {
+      pattern:
+        /\bfeedback_count\b|\b(number|count|how many|volume) of (feedback|reviews|complaints|tickets|messages)\b|\bfeedback (count|volume|messages|msgs)\b|\bhow many (feedback|reviews|complaints|msgs|messages)\b|\bhow many (pieces of |items of )?(\w+ ){0,3}(feedback|reviews|complaints|messages|posts|tweets|chats|emails|comments)\b/,
+      weight: 5,
+    },
+    {
+      pattern:
+        /\bcount of (negative |positive |neutral )?(feedback|reviews|complaints)\b|\bfeedback\b.*\b(per|by) (channel|day|week|sentiment)\b/,
+      weight: 5,
+    },
   ],
   avg_rating: [
-    { pattern: /\bavg_rating\b|\b(average|mean|avg) (star )?ratings?\b|\bratings?\b|\bstars?\b|\bcsat\b|\bscore on the app store\b/, weight: 4 },
+    {
+      pattern:
+        /\bavg_rating\b|\b(average|mean|avg) (star )?ratings?\b|\bratings?\b|\bstars?\b|\bcsat\b|\bscore on the app store\b/,
+      weight: 4,
+    },
   ],
   aml_alert_count: [
-    { pattern: /\baml_alert_count\b|\b(aml|compliance) alerts?\b.*\b(count|per|by|number|how many|raised|generated|trend)\b|\b(count|number|how many) .*\b(aml|compliance) alerts?\b|\baml alert count\b/, weight: 6 },
+    {
+      pattern:
+        /\baml_alert_count\b|\b(aml|compliance) alerts?\b.*\b(count|per|by|number|how many|raised|generated|trend)\b|\b(count|number|how many) .*\b(aml|compliance) alerts?\b|\baml alert count\b/,
+      weight: 6,
+    },
     // "AML alerts last week": the metric; the bot's own alert list is asked for with status words.
     { pattern: /\b(aml|compliance|transaction monitoring) alerts?\b/, weight: 4 },
   ],
@@ -83,72 +139,160 @@ export const METRIC_CUES: Readonly<Record<MetricName, readonly Cue[]>> = {
 /** AML scenarios of `anomaly_scan` and their cues; the tool's own evidence is the strongest scenario cue. */
 export const SCENARIO_CUES: Readonly<Record<AnomalyScenario, readonly Cue[]>> = {
   all: [
-    { pattern: /\ball scenarios\b|\bfull (aml|risk) (sweep|scan)\b|\bevery (aml )?(scenario|check|rule|scan)s?\b|\ball (the )?(aml )?(rules|checks|scenarios|scans)\b|\b(aml|anomaly|risk) (sweep|scan|screen)\b|\brun (the )?(aml|risk) (scan|sweep|rules|checks)\b/, weight: 6 },
+    {
+      pattern:
+        /\ball scenarios\b|\bfull (aml|risk) (sweep|scan)\b|\bevery (aml )?(scenario|check|rule|scan)s?\b|\ball (the )?(aml )?(rules|checks|scenarios|scans)\b|\b(aml|anomaly|risk) (sweep|scan|screen)\b|\brun (the )?(aml|risk) (scan|sweep|rules|checks)\b/,
+      weight: 6,
+    },
     { pattern: /\baml (check|screening)\b|\bflag (users|accounts)\b/, weight: 5 },
   ],
   structuring: [
-    { pattern: /\bstructur(ing|ed)\b|\bsmurf(s|ing|ed)?\b|\bjust (under|below) the (reporting )?threshold\b|\bsplit(ting)? (up )?(deposits|withdrawals|transfers|payments|cash)\b|\bsplit into smaller\b|\b(below|under|beneath) (the )?(\$?\d+k|\$?\d{1,3}(,\d{3})+|reporting|ctr|threshold)\b/, weight: 7 },
+    {
+      pattern:
+        /\bstructur(ing|ed)\b|\bsmurf(s|ing|ed)?\b|\bjust (under|below) the (reporting )?threshold\b|\bsplit(ting)? (up )?(deposits|withdrawals|transfers|payments|cash)\b|\bsplit into smaller\b|\b(below|under|beneath) (the )?(\$?\d+k|\$?\d{1,3}(,\d{3})+|reporting|ctr|threshold)\b/,
+      weight: 7,
+    },
   ],
   rapid_movement: [
-    { pattern: /\brapid (in\/out|in and out|movement|in-and-out|turnover of funds)\b|\bstraight (in|back) and straight out\b|\bin and (straight )?out\b|\bpass[ -]?through\b|\bin-out\b|\bmoney in,? money out\b|\b(deposit|funds?)\w* (and|then) (immediately |quickly |instantly )?withdraw\w*\b.*\b(fast|quick|hour|minutes|immediately|right away|same day)\b|\bquick (in|flips?)\b|\bin\/out\b/, weight: 7 },
+    {
+      pattern:
+        /\brapid (in\/out|in and out|movement|in-and-out|turnover of funds)\b|\bstraight (in|back) and straight out\b|\bin and (straight )?out\b|\bpass[ -]?through\b|\bin-out\b|\bmoney in,? money out\b|\b(deposit|funds?)\w* (and|then) (immediately |quickly |instantly )?withdraw\w*\b.*\b(fast|quick|hour|minutes|immediately|right away|same day)\b|\bquick (in|flips?)\b|\bin\/out\b/,
+      weight: 7,
+    },
   ],
   dormant_reactivation: [
-    { pattern: /\bdormant\b|\bwoke up\b|\bwak(e|ing) up\b|\breactivat(ed|ion|ing)\b|\b(sleeping|sleepy|inactive|idle|quiet|dead) (accounts?|users?|wallets?)\b|\binactive\b.*\bsuddenly\b|\bsuddenly (became |became active|started|active|back)\b/, weight: 7 },
+    {
+      pattern:
+        /\bdormant\b|\bwoke up\b|\bwak(e|ing) up\b|\breactivat(ed|ion|ing)\b|\b(sleeping|sleepy|inactive|idle|quiet|dead) (accounts?|users?|wallets?)\b|\binactive\b.*\bsuddenly\b|\bsuddenly (became |became active|started|active|back)\b/,
+      weight: 7,
+    },
   ],
   high_risk_jurisdiction: [
-    { pattern: /\bhigh[ -]risk (jurisdictions?|countries|geo\w*|regions?|locations?)\b|\bfatf\b|\bgrey[ -]?list(ed)?\b|\bblack[ -]?list(ed)? countr\w*\b|\bsanctioned (countries|jurisdictions|regions)\b|\brisky (countries|jurisdictions|geo\w*)\b/, weight: 7 },
+    {
+      pattern:
+        /\bhigh[ -]risk (jurisdictions?|countries|geo\w*|regions?|locations?)\b|\bfatf\b|\bgrey[ -]?list(ed)?\b|\bblack[ -]?list(ed)? countr\w*\b|\bsanctioned (countries|jurisdictions|regions)\b|\brisky (countries|jurisdictions|geo\w*)\b/,
+      weight: 7,
+    },
   ],
   sanctioned_exposure: [
-    { pattern: /\b(exposure|exposed|linked|connected|tied|sent|sending|received|receiving|interact\w*|funds?)\b.*\b(sanction|ofac|mixers?\b|tornado|darknet)|\b(sanction|ofac)\w*\b.*\b(exposure|addresses|wallets|entities|hits|screen\w*|check)/, weight: 5 },
+    {
+      pattern:
+        /\b(exposure|exposed|linked|connected|tied|sent|sending|received|receiving|interact\w*|funds?)\b.*\b(sanction|ofac|mixers?\b|tornado|darknet)|\b(sanction|ofac)\w*\b.*\b(exposure|addresses|wallets|entities|hits|screen\w*|check)/,
+      weight: 5,
+    },
     { pattern: /\bsanctioned (wallets?|addresses|entities|counterpart\w*)\b|\bofac\b/, weight: 6 },
   ],
   shared_device: [
-    { pattern: /\b(shar(e|ed|ing) (the same |a |one )?(devices?|phones?|fingerprints?)|same (device|phone|fingerprint)|device (sharing|clusters?|farms?|fingerprints?)|multi[ -]?account(ing|s)?)\b/, weight: 7 },
+    {
+      pattern:
+        /\b(shar(e|ed|ing) (the same |a |one )?(devices?|phones?|fingerprints?)|same (device|phone|fingerprint)|device (sharing|clusters?|farms?|fingerprints?)|multi[ -]?account(ing|s)?)\b/,
+      weight: 7,
+    },
   ],
   outlier: [
-    { pattern: /\boutliers?\b|\banomal(y|ies|ous) (users|accounts|behaviou?r|activity)\b|\b(unusual|weird|odd|strange|abnormal) (users|accounts|behaviou?r|activity|patterns?)\b|\babnormal\b|\bsuspicious (users|accounts|activity)\b|\bbehaving (weird|odd|strange|unusual)\w*\b|\b(compared|relative) to (their )?peers\b|\bstatistical(ly)? (outliers?|unusual|anomal\w*)\b/, weight: 5 },
+    {
+      pattern:
+        /\boutliers?\b|\banomal(y|ies|ous) (users|accounts|behaviou?r|activity)\b|\b(unusual|weird|odd|strange|abnormal) (users|accounts|behaviou?r|activity|patterns?)\b|\babnormal\b|\bsuspicious (users|accounts|activity)\b|\bbehaving (weird|odd|strange|unusual)\w*\b|\b(compared|relative) to (their )?peers\b|\bstatistical(ly)? (outliers?|unusual|anomal\w*)\b/,
+      weight: 5,
+    },
   ],
 };
 
 /** Tool cues (metric_query is decided by metric evidence instead). */
 export const TOOL_CUES: Readonly<Partial<Record<RoutableTool | 'none', readonly Cue[]>>> = {
   metric_forecast: [
-    { pattern: /\b(forecast|forecasts|forecasting|project(ion|ions|ed)?|predict(ion|ed)?|expected|outlook|extrapolate)\b/, weight: 6 },
+    {
+      pattern:
+        /\b(forecast|forecasts|forecasting|project(ion|ions|ed)?|predict(ion|ed)?|expected|outlook|extrapolate)\b/,
+      weight: 6,
+    },
     // "how big will the backlog be over the next 3 days": a question about the future.
     { pattern: /\b(will|gonna|going to)\b.*\b(next|coming|upcoming|tomorrow)\b|\bwhere will\b/, weight: 5 },
     { pattern: /\bnext (week|month|\d+ days?|few days)\b|\bcoming (week|days|month)\b/, weight: 2 },
   ],
   anomaly_scan: Object.values(SCENARIO_CUES).flat(),
   user_profile: [
-    { pattern: /\b(pull up|look up|lookup|profile|who is|who's|details (of|for|on)|info (on|about)|tell me about|kyc status|kyc details|kyc level|risk flags|is (this )?user \d+ risky|risky|verified)\b/, weight: 3 },
+    {
+      pattern:
+        /\b(pull up|look up|lookup|profile|who is|who's|details (of|for|on)|info (on|about)|tell me about|kyc status|kyc details|kyc level|risk flags|is (this )?user \d+ risky|risky|verified)\b/,
+      weight: 3,
+    },
   ],
   recommend_for_user: [
-    { pattern: /\brecommend(ation|ations|ed)?\b|\brecs\b|\bsuggest(ions)?\b|\bwhat should we (show|offer|pitch|promote|recommend)\b|\bnext best (offer|action|product)\b|\bcross[ -]?sell\b|\bupsell\b|\b(products?|coins?|assets?|tokens?|offers?) to (pitch|offer|show|promote|push)\b|\bpitch to\b|\b(what|which) (coins?|assets?|tokens?|products?) (would|might|could) (user|customer|client|they|he|she)\b/, weight: 5 },
+    {
+      pattern:
+        /\brecommend(ation|ations|ed)?\b|\brecs\b|\bsuggest(ions)?\b|\bwhat should we (show|offer|pitch|promote|recommend)\b|\bnext best (offer|action|product)\b|\bcross[ -]?sell\b|\bupsell\b|\b(products?|coins?|assets?|tokens?|offers?) to (pitch|offer|show|promote|push)\b|\bpitch to\b|\b(what|which) (coins?|assets?|tokens?|products?) (would|might|could) (user|customer|client|they|he|she)\b/,
+      weight: 5,
+    },
   ],
   similar_items: [
-    { pattern: /\bsimilar (to|coins|assets|tokens|products)\b|\b(like|comparable to|close to|related to) [A-Z]{2,6}\b|\balso (trade|buy|hold)\b|\balternatives to\b|\bpeople who (trade|buy|hold)\b|\b(customers|users|traders) who (trade|buy|hold)\b|\bcoins like\b|\bcorrelated with\b|\bnearest neighbou?rs?\b|\bwhat else (do|would) (people|users|customers) (who )?(trade|buy|hold)\b/i, weight: 6 },
+    {
+      pattern:
+        /\bsimilar (to|coins|assets|tokens|products)\b|\b(like|comparable to|close to|related to) [A-Z]{2,6}\b|\balso (trade|buy|hold)\b|\balternatives to\b|\bpeople who (trade|buy|hold)\b|\b(customers|users|traders) who (trade|buy|hold)\b|\bcoins like\b|\bcorrelated with\b|\bnearest neighbou?rs?\b|\bwhat else (do|would) (people|users|customers) (who )?(trade|buy|hold)\b/i,
+      weight: 6,
+    },
   ],
   feedback_search: [
-    { pattern: /\b(find|search|show|get|list|pull|any|look for|dig up|fetch)\b.*\b(feedback|complaints?|reviews?|messages|tickets|comments|mentions?|chats|emails|tweets|posts|quotes)\b.*\b(about|mentioning|regarding|saying|that mention|on|related to|re|around|complaining about|where)\b/, weight: 5 },
-    { pattern: /\b(feedback|complaints?|reviews?|messages|tickets|comments|chats|emails|tweets|posts|quotes)\b.*\b(mentioning|about|regarding|saying|that (say|mention)|complaining about)\b/, weight: 4 },
+    {
+      pattern:
+        /\b(find|search|show|get|list|pull|any|look for|dig up|fetch)\b.*\b(feedback|complaints?|reviews?|messages|tickets|comments|mentions?|chats|emails|tweets|posts|quotes)\b.*\b(about|mentioning|regarding|saying|that mention|on|related to|re|around|complaining about|where)\b/,
+      weight: 5,
+    },
+    {
+      pattern:
+        /\b(feedback|complaints?|reviews?|messages|tickets|comments|chats|emails|tweets|posts|quotes)\b.*\b(mentioning|about|regarding|saying|that (say|mention)|complaining about)\b/,
+      weight: 4,
+    },
   ],
   feedback_summary: [
-    { pattern: /\b(themes?|topics?|summar(y|ise|ize|ies)|digest|main (issues|complaints|pain points)|what are (people|customers|users|clients) (complaining|saying|upset)|top (issues|complaints|pain points|complaint themes)|recurring|trending (issues|complaints))\b/, weight: 5 },
+    {
+      pattern:
+        /\b(themes?|topics?|summar(y|ise|ize|ies)|digest|main (issues|complaints|pain points)|what are (people|customers|users|clients) (complaining|saying|upset)|top (issues|complaints|pain points|complaint themes)|recurring|trending (issues|complaints))\b/,
+      weight: 5,
+    },
     { pattern: /\bpain points\b|\bsentiment (overview|breakdown|trends?)\b/, weight: 4 },
     // Weaker than a listing request: "tweets complaining about app crashes" asks for the tweets.
     { pattern: /\bcomplaining about\b/, weight: 3 },
   ],
   alerts_list: [
-    { pattern: /\b(alerts?) (got |were |have |has |been |that |which |still )*(fired|triggered|raised|went off|gone off|open|opened|pending|acked|unacked|acknowledged|unacknowledged|resolved|closed|today|yesterday|this week)\b|\b(open|active|firing|unresolved|acked|unacked|resolved|closed|acknowledged|unacknowledged|recent) alerts?\b|\bany alerts\b|\b(what|which) alerts\b|\b(list|show)( me)?( all| the| our)* alerts\b|\balerts (list|log|history|from)\b/, weight: 6 },
+    {
+      pattern:
+        /\b(alerts?) (got |were |have |has |been |that |which |still )*(fired|triggered|raised|went off|gone off|open|opened|pending|acked|unacked|acknowledged|unacknowledged|resolved|closed|today|yesterday|this week)\b|\b(open|active|firing|unresolved|acked|unacked|resolved|closed|acknowledged|unacknowledged|recent) alerts?\b|\bany alerts\b|\b(what|which) alerts\b|\b(list|show)( me)?( all| the| our)* alerts\b|\balerts (list|log|history|from)\b/,
+      weight: 6,
+    },
   ],
   describe_data: [
-    { pattern: /\bwhat (metrics|data|tables|dimensions|columns|fields|can i ask|can you (do|answer))\b|\bwhich (metrics|tables|dimensions|columns|fields)\b|\bhow (is|are) \w+ (calculated|computed|defined|measured)\b|\b(define|definition of|what does) \w+\b|\bdescribe (the )?\w+\b|\bschema\b|\bdata dictionary\b|\b(what|which) (is|are|'s) (in )?the \w+ (dimension|table|column|metric|field)s?\b|\bwhat's the \w+ (dimension|table|column|metric|field)\b/, weight: 6 },
-    { pattern: /\bhow (do you|is it|do we) (calculate|compute|measure|define)d?\b|\bwhat is \w+_\w+\b|\bwhat's \w+_\w+\b|\bwhat (does|do) .* (mean|measure|count|include)\b/, weight: 5 },
+    {
+      pattern:
+        /\bwhat (metrics|data|tables|dimensions|columns|fields|can i ask|can you (do|answer))\b|\bwhich (metrics|tables|dimensions|columns|fields)\b|\bhow (is|are) \w+ (calculated|computed|defined|measured)\b|\b(define|definition of|what does) \w+\b|\bdescribe (the )?\w+\b|\bschema\b|\bdata dictionary\b|\b(what|which) (is|are|'s) (in )?the \w+ (dimension|table|column|metric|field)s?\b|\bwhat's the \w+ (dimension|table|column|metric|field)\b/,
+      weight: 6,
+    },
+    {
+      pattern:
+        /\bhow (do you|is it|do we) (calculate|compute|measure|define)d?\b|\bwhat is \w+_\w+\b|\bwhat's \w+_\w+\b|\bwhat (does|do) .* (mean|measure|count|include)\b/,
+      weight: 5,
+    },
   ],
   none: [
-    { pattern: /\b(poem|joke|song|story|haiku|weather|recipe|translate|sports?|movie|football|champions league|world cup|python|javascript|regex|bash script|excel formula)\b/, weight: 8 },
-    { pattern: /\b(buy|sell|short|long|transfer|send|place an? (limit |market |stop )?(order|trade|buy|sell)|close my|open a position)\b.*\b(for me|my account|at market|now|at \d)\b|\b(buy|sell|transfer|send|move) (all|\d)|\bplace an? (limit |market |stop )?(order|trade|buy|sell)\b|\bsell all my\b/, weight: 8 },
-    { pattern: /\b(price prediction|price target|should i (buy|sell|invest)|financial advice|moon|wen lambo|will (btc|eth|sol|it|the price) (hit|reach|go|pump|dump|crash)|(btc|eth|sol|bitcoin|ethereum|coin|token)( price)? (hit|reach) \d|(forecast|predict)\w* (the )?\w+ price|price (of|for) \w+ (next|tomorrow))\b/, weight: 8 },
-    { pattern: /^(hi|hello|hey|yo|thanks|thank you|thx|cheers|ok|okay|cool|nice|great|good (morning|afternoon|evening))( there| bot| team| all)?[ !.]*$/, weight: 8 },
+    {
+      pattern:
+        /\b(poem|joke|song|story|haiku|weather|recipe|translate|sports?|movie|football|champions league|world cup|python|javascript|regex|bash script|excel formula)\b/,
+      weight: 8,
+    },
+    {
+      pattern:
+        /\b(buy|sell|short|long|transfer|send|place an? (limit |market |stop )?(order|trade|buy|sell)|close my|open a position)\b.*\b(for me|my account|at market|now|at \d)\b|\b(buy|sell|transfer|send|move) (all|\d)|\bplace an? (limit |market |stop )?(order|trade|buy|sell)\b|\bsell all my\b/,
+      weight: 8,
+    },
+    {
+      pattern:
+        /\b(price prediction|price target|should i (buy|sell|invest)|financial advice|moon|wen lambo|will (btc|eth|sol|it|the price) (hit|reach|go|pump|dump|crash)|(btc|eth|sol|bitcoin|ethereum|coin|token)( price)? (hit|reach) \d|(forecast|predict)\w* (the )?\w+ price|price (of|for) \w+ (next|tomorrow))\b/,
+      weight: 8,
+    },
+    {
+      pattern:
+        /^(hi|hello|hey|yo|thanks|thank you|thx|cheers|ok|okay|cool|nice|great|good (morning|afternoon|evening))( there| bot| team| all)?[ !.]*$/,
+      weight: 8,
+    },
   ],
 };

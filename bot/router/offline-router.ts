@@ -21,7 +21,8 @@ const REFERENCE = /\b(that|this|these|those|them|it|same)\b/;
 /** Words of the exchange's data: a question with them but no clear intent deserves a clarifying question. */
 const DOMAIN_WORDS =
   /\b(kyc|volume|volumes|deposits?|withdrawals?|users?|traders?|trades?|trading|fees?|signups?|sign ups|revenue|feedback|reviews?|alerts?|aml|inflows?|outflows?|metrics?|numbers|stats|kpis?|dashboard|report|trend|trends|growth|performance|business)\b/;
-const PRONOUN_USER = /\b(them|they|their|this user|that user|him|his|her|the user|this customer|that customer|the customer)\b/;
+const PRONOUN_USER =
+  /\b(them|they|their|this user|that user|him|his|her|the user|this customer|that customer|the customer)\b/;
 
 function score(cues: readonly Cue[] | undefined, text: string): number {
   let total = 0;
@@ -47,7 +48,8 @@ export function detectMetric(text: string): { metric: MetricName; score: number 
 
 function toolScores(text: string): Map<RoutableTool | 'none', number> {
   const scores = new Map<RoutableTool | 'none', number>();
-  for (const [tool, cues] of Object.entries(TOOL_CUES)) scores.set(tool as RoutableTool | 'none', score(cues, text));
+  for (const [tool, cues] of Object.entries(TOOL_CUES))
+    scores.set(tool as RoutableTool | 'none', score(cues, text));
   return scores;
 }
 
@@ -64,9 +66,25 @@ function detectScenario(text: string): AnomalyScenario | undefined {
 const SUBJECT_LEAD =
   /\b(?:about|mentioning|mention|regarding|re:|saying|concerning|related to|on the topic of|that mention|around|with|on)\s+(.+)$/i;
 
+/** Slots that say how to search (when, where, which mood, how many), not what about. */
+const NON_CONTENT_SLOTS = new Set(['time_range', 'channel', 'sentiment', 'k', 'order', 'compare', 'grain', 'horizon', 'user_id']);
+
+/**
+ * The question with only the non-content slots cut out: "complaints about BTC withdrawals on the mobile
+ * app last week" keeps "BTC" and "mobile app", which are what the feedback is about.
+ */
+function contentText(question: string, slots: Slots): string {
+  let text = question;
+  for (const span of slots.spans) {
+    if (!NON_CONTENT_SLOTS.has(span.slot)) continue;
+    text = text.slice(0, span.index) + ' '.repeat(span.text.length) + text.slice(span.index + span.text.length);
+  }
+  return normaliseText(text);
+}
+
 /** Text after "about / mentioning / regarding" with slot phrases removed: the search query or topic. */
 export function extractSubject(question: string, slots: Slots): string | undefined {
-  const text = slots.remainder.replace(/[?!.🙏'"“”‘’]+/gu, ' ');
+  const text = contentText(question, slots).replace(/[?!.🙏'"“”‘’]+/gu, ' ');
   const match = SUBJECT_LEAD.exec(text);
   const raw = (match?.[1] ?? '').trim();
   const cleaned = raw
@@ -77,7 +95,9 @@ export function extractSubject(question: string, slots: Slots): string | undefin
     .trim();
   if (cleaned) return cleaned;
   // "find complaints cards not arriving": fall back to words after the feedback noun.
-  const after = /\b(?:feedback|complaints?|reviews?|messages|tickets|comments)\b\s+(.+)$/i.exec(text)?.[1]?.trim();
+  const after = /\b(?:feedback|complaints?|reviews?|messages|tickets|comments)\b\s+(.+)$/i
+    .exec(text)?.[1]
+    ?.trim();
   return after || (question.length > 0 ? undefined : undefined);
 }
 
@@ -90,9 +110,15 @@ interface Decision {
   weak?: boolean;
 }
 
-function metricArgs(metric: MetricName, slots: Slots, now: Date, options: { defaultRange: boolean }): Record<string, unknown> {
+function metricArgs(
+  metric: MetricName,
+  slots: Slots,
+  now: Date,
+  options: { defaultRange: boolean },
+): Record<string, unknown> {
   const args: Record<string, unknown> = { metric };
-  const range = slots.timeRange?.range ?? (options.defaultRange ? defaultTimeRange('last_7_days', now) : undefined);
+  const range =
+    slots.timeRange?.range ?? (options.defaultRange ? defaultTimeRange('last_7_days', now) : undefined);
   if (range) args['time_range'] = range;
   const groupBy: string[] = [...slots.groupBy];
   if (slots.grain && !groupBy.includes(slots.grain)) groupBy.push(slots.grain);
@@ -108,7 +134,10 @@ function metricArgs(metric: MetricName, slots: Slots, now: Date, options: { defa
   return args;
 }
 
-function filtersOf(slots: Slots, metric: MetricName | undefined): Record<string, string | number | (string | number)[]> {
+function filtersOf(
+  slots: Slots,
+  metric: MetricName | undefined,
+): Record<string, string | number | (string | number)[]> {
   const filters: Record<string, string | number | (string | number)[]> = {};
   const set = (name: string, values: readonly (string | number)[]): void => {
     if (values.length === 1) filters[name] = values[0]!;
@@ -155,7 +184,9 @@ const VOTE_MIN_SIMILARITY: Readonly<Record<'transformer' | 'lsa', number>> = { t
  * the exemplars prefer it, or the keyword evidence is only a vague word and the exemplars agree on
  * another metric the question also hints at.
  */
-function chooseMetric(evidence: Evidence): { metric: MetricName; score: number; conflict: boolean } | undefined {
+function chooseMetric(
+  evidence: Evidence,
+): { metric: MetricName; score: number; conflict: boolean } | undefined {
   const [best, second] = evidence.metrics;
   if (!best) return undefined;
   const tied = evidence.metrics.filter((candidate) => candidate.score >= best.score - 0.5);
@@ -184,7 +215,12 @@ function decide(question: string, slots: Slots, now: Date, evidence: Evidence): 
   const metric = chooseMetric(evidence);
 
   if (get('none') >= 6 && get('anomaly_scan') < 6 && !slots.address) {
-    return { tool: 'none', args: {}, confidence: 0.9, message: `That is outside what I can do. ${CAPABILITIES}` };
+    return {
+      tool: 'none',
+      args: {},
+      confidence: 0.9,
+      message: `That is outside what I can do. ${CAPABILITIES}`,
+    };
   }
   if (slots.address) {
     return {
@@ -208,27 +244,49 @@ function decide(question: string, slots: Slots, now: Date, evidence: Evidence): 
   }
   if (get('similar_items') >= 6) {
     const item = slots.assets[0] ?? slots.productIds[0];
-    if (!item) return clarify('Which coin or product should I find similar items for? For example: "coins similar to SOL".');
-    return { tool: 'similar_items', args: { item, ...(slots.topN !== undefined || slots.k !== undefined ? { k: slots.topN ?? slots.k } : {}) }, confidence: 0.9 };
+    if (!item)
+      return clarify(
+        'Which coin or product should I find similar items for? For example: "coins similar to SOL".',
+      );
+    return {
+      tool: 'similar_items',
+      args: {
+        item,
+        ...(slots.topN !== undefined || slots.k !== undefined ? { k: slots.topN ?? slots.k } : {}),
+      },
+      confidence: 0.9,
+    };
   }
   if (get('recommend_for_user') >= 5) {
     if (slots.userId === undefined) {
-      return clarify('Which user should I recommend for? Give the user id, e.g. "recommendations for user 48213".');
+      return clarify(
+        'Which user should I recommend for? Give the user id, e.g. "recommendations for user 48213".',
+      );
     }
-    return { tool: 'recommend_for_user', args: { user_id: slots.userId, ...(slots.k !== undefined ? { k: slots.k } : {}) }, confidence: 0.9 };
+    return {
+      tool: 'recommend_for_user',
+      args: { user_id: slots.userId, ...(slots.k !== undefined ? { k: slots.k } : {}) },
+      confidence: 0.9,
+    };
   }
   if (slots.userId !== undefined && (get('user_profile') > 0 || !metric)) {
     return { tool: 'user_profile', args: { user_id: slots.userId }, confidence: 0.9 };
   }
-  if (get('alerts_list') >= 6 && !(metric?.metric === 'aml_alert_count' && (slots.grain || slots.groupBy.length || metric.score >= 6))) {
+  if (
+    get('alerts_list') >= 6 &&
+    !(metric?.metric === 'aml_alert_count' && (slots.grain || slots.groupBy.length || metric.score >= 6))
+  ) {
     const args: Record<string, unknown> = {};
-    const status = /\b(open|active|firing|unresolved|pending|unacked|unacknowledged|not (yet )?acked|not (yet )?acknowledged)\b/.test(text)
-      ? 'open'
-      : /\b(acked|acknowledged)\b/.test(text)
-        ? 'acked'
-        : /\b(resolved|closed)\b/.test(text)
-          ? 'resolved'
-          : undefined;
+    const status =
+      /\b(open|active|firing|unresolved|pending|unacked|unacknowledged|not (yet )?acked|not (yet )?acknowledged)\b/.test(
+        text,
+      )
+        ? 'open'
+        : /\b(acked|acknowledged)\b/.test(text)
+          ? 'acked'
+          : /\b(resolved|closed)\b/.test(text)
+            ? 'resolved'
+            : undefined;
     if (status) args['status'] = status;
     if (slots.timeRange) args['time_range'] = slots.timeRange.range;
     return { tool: 'alerts_list', args, confidence: 0.85 };
@@ -239,17 +297,22 @@ function decide(question: string, slots: Slots, now: Date, evidence: Evidence): 
   }
   const feedbackSummary = get('feedback_summary');
   const feedbackSearch = get('feedback_search');
-  const feedbackMetric = metric && ['feedback_count', 'avg_rating'].includes(metric.metric) && metric.score >= 5;
+  const feedbackMetric =
+    metric && ['feedback_count', 'avg_rating'].includes(metric.metric) && metric.score >= 5;
   if (!feedbackMetric && (feedbackSummary >= 4 || feedbackSearch >= 4)) {
     let summary = feedbackSummary > feedbackSearch;
     // Equal evidence for listing and summarising: the exemplars decide, else summarising (as before).
     if (feedbackSummary === feedbackSearch) {
-      const vote = evidence.votes?.tools.find((item) => item.label === 'feedback_summary' || item.label === 'feedback_search');
+      const vote = evidence.votes?.tools.find(
+        (item) => item.label === 'feedback_summary' || item.label === 'feedback_search',
+      );
       summary = vote ? vote.label === 'feedback_summary' : true;
     }
     if (summary) {
       const topic = extractSubject(question, slots);
-      const args: Record<string, unknown> = { time_range: slots.timeRange?.range ?? defaultTimeRange('last_7_days', now) };
+      const args: Record<string, unknown> = {
+        time_range: slots.timeRange?.range ?? defaultTimeRange('last_7_days', now),
+      };
       if (topic) args['topic'] = topic;
       if (slots.channels[0]) args['filters'] = { channel: slots.channels[0] };
       return { tool: 'feedback_summary', args, confidence: 0.85, weak: feedbackSummary === feedbackSearch };
@@ -259,7 +322,9 @@ function decide(question: string, slots: Slots, now: Date, evidence: Evidence): 
   if (metric) {
     if (slots.ambiguous.includes('level')) {
       const level = slots.ambiguousLevel ?? 'N';
-      return clarify(`Do you mean KYC level ${level} or VIP tier ${level}? Say "KYC level ${level}" or "VIP tier ${level}".`);
+      return clarify(
+        `Do you mean KYC level ${level} or VIP tier ${level}? Say "KYC level ${level}" or "VIP tier ${level}".`,
+      );
     }
     return {
       tool: 'metric_query',
@@ -276,17 +341,34 @@ function fallback(question: string, slots: Slots, now: Date, evidence: Evidence)
   const { text } = evidence;
   const voted = fromVotes(question, slots, now, evidence);
   if (voted) return voted;
-  if (/\b(address|wallet|addr)\b/.test(text) && /\b(profile|check|screen|who|owner|owns|exposure|risk|trace|this|that)\b/.test(text)) {
+  if (
+    /\b(address|wallet|addr)\b/.test(text) &&
+    /\b(profile|check|screen|who|owner|owns|exposure|risk|trace|this|that)\b/.test(text)
+  ) {
     return { ...clarify('Which address? Paste it, e.g. "profile 0x…" or "bc1q…".'), weak: true };
   }
-  if ((get(evidence, 'user_profile') > 0 || /\b(user|customer|client|account)\b/.test(text)) && /\b(user|customer|client|account|profile)\b/.test(text)) {
+  if (
+    (get(evidence, 'user_profile') > 0 || /\b(user|customer|client|account)\b/.test(text)) &&
+    /\b(user|customer|client|account|profile)\b/.test(text)
+  ) {
     return { ...clarify('Which user? Give the user id, e.g. "user 48213".'), weak: true };
   }
-  if (FOLLOW_UP_START.test(text) || (REFERENCE.test(text) && /\b(coin|asset|token|user|metric|number|numbers|one|trend)\b/.test(text))) {
-    return { ...clarify('What should I apply that to? Name the metric, coin or user, e.g. "trading volume for SOL last week".', 0.5), weak: true };
+  if (
+    FOLLOW_UP_START.test(text) ||
+    (REFERENCE.test(text) && /\b(coin|asset|token|user|metric|number|numbers|one|trend)\b/.test(text))
+  ) {
+    return {
+      ...clarify(
+        'What should I apply that to? Name the metric, coin or user, e.g. "trading volume for SOL last week".',
+        0.5,
+      ),
+      weak: true,
+    };
   }
   if (
-    /\b(how('s| (are|is|did|do)) (we|it|things|business|everything)|doing|looking|going on|status|overview|kpis?|numbers|stats|update|trend|trends)\b/.test(text) ||
+    /\b(how('s| (are|is|did|do)) (we|it|things|business|everything)|doing|looking|going on|status|overview|kpis?|numbers|stats|update|trend|trends)\b/.test(
+      text,
+    ) ||
     DOMAIN_WORDS.test(text)
   ) {
     return {
@@ -297,7 +379,13 @@ function fallback(question: string, slots: Slots, now: Date, evidence: Evidence)
       weak: true,
     };
   }
-  return { tool: 'none', args: {}, confidence: 0.3, message: `I could not match that to anything I can answer. ${CAPABILITIES}`, weak: true };
+  return {
+    tool: 'none',
+    args: {},
+    confidence: 0.3,
+    message: `I could not match that to anything I can answer. ${CAPABILITIES}`,
+    weak: true,
+  };
 }
 
 function get(evidence: Evidence, tool: RoutableTool | 'none'): number {
@@ -324,7 +412,11 @@ function fromVotes(question: string, slots: Slots, now: Date, evidence: Evidence
         return { tool: 'metric_forecast', args, confidence: 0.5 };
       }
       if (slots.ambiguous.includes('level')) return undefined;
-      return { tool: 'metric_query', args: metricArgs(metric.label, slots, now, { defaultRange: true }), confidence: 0.5 };
+      return {
+        tool: 'metric_query',
+        args: metricArgs(metric.label, slots, now, { defaultRange: true }),
+        confidence: 0.5,
+      };
     }
     case 'anomaly_scan': {
       const scenario = votes.scenarios[0];
@@ -335,21 +427,35 @@ function fromVotes(question: string, slots: Slots, now: Date, evidence: Evidence
       return { ...feedbackSearchDecision(question, slots, false), confidence: 0.5 };
     case 'feedback_summary': {
       const topic = extractSubject(question, slots);
-      const args: Record<string, unknown> = { time_range: slots.timeRange?.range ?? defaultTimeRange('last_7_days', now) };
+      const args: Record<string, unknown> = {
+        time_range: slots.timeRange?.range ?? defaultTimeRange('last_7_days', now),
+      };
       if (topic) args['topic'] = topic;
       if (slots.channels[0]) args['filters'] = { channel: slots.channels[0] };
       return { tool: 'feedback_summary', args, confidence: 0.5 };
     }
     case 'alerts_list':
-      return { tool: 'alerts_list', args: slots.timeRange ? { time_range: slots.timeRange.range } : {}, confidence: 0.5 };
+      return {
+        tool: 'alerts_list',
+        args: slots.timeRange ? { time_range: slots.timeRange.range } : {},
+        confidence: 0.5,
+      };
     case 'describe_data': {
       const subject = describedSubject(evidence.text, undefined);
       return { tool: 'describe_data', args: subject ? { subject } : {}, confidence: 0.5 };
     }
     case 'none':
-      return { tool: 'none', args: {}, confidence: 0.5, message: `That is outside what I can do. ${CAPABILITIES}` };
+      return {
+        tool: 'none',
+        args: {},
+        confidence: 0.5,
+        message: `That is outside what I can do. ${CAPABILITIES}`,
+      };
     case 'clarify':
-      return clarify('Could you say which number, user or period you mean? For example: "deposits on Tron last week".', 0.5);
+      return clarify(
+        'Could you say which number, user or period you mean? For example: "deposits on Tron last week".',
+        0.5,
+      );
     case 'user_profile':
     case 'recommend_for_user':
     case 'similar_items':
@@ -381,16 +487,28 @@ function feedbackSearchDecision(question: string, slots: Slots, weak: boolean): 
   return { tool: 'feedback_search', args, confidence: 0.85, weak };
 }
 
-const SUBJECT_NAMES: readonly string[] = [...METRIC_NAMES, ...DIMENSION_NAMES, ...DESCRIBED_TABLES].sort((a, b) => b.length - a.length);
+const SUBJECT_NAMES: readonly string[] = [...METRIC_NAMES, ...DIMENSION_NAMES, ...DESCRIBED_TABLES].sort(
+  (a, b) => b.length - a.length,
+);
 
 /** The metric, dimension or table a describe question is about, if it names one. */
 function describedSubject(text: string, metric: MetricName | undefined): string | undefined {
   for (const name of SUBJECT_NAMES) {
     const spaced = name.replace(/_/g, '[ _]');
     if (name.includes('_') && new RegExp(`\\b${spaced}\\b`).test(text)) return name;
-    if (!name.includes('_') && new RegExp(`\\b(the )?${spaced} (table|dimension|column|field)\\b|\\b(table|dimension) ${spaced}\\b`).test(text)) return name;
+    if (
+      !name.includes('_') &&
+      new RegExp(
+        `\\b(the )?${spaced} (table|dimension|column|field)\\b|\\b(table|dimension) ${spaced}\\b`,
+      ).test(text)
+    )
+      return name;
   }
-  if (metric && /\b(calculated?|computed?|defined?|definition|mean|means|measured?|measures|formula|explain)\b/.test(text)) return metric;
+  if (
+    metric &&
+    /\b(calculated?|computed?|defined?|definition|mean|means|measured?|measures|formula|explain)\b/.test(text)
+  )
+    return metric;
   return undefined;
 }
 
@@ -442,23 +560,38 @@ function clearedDimensions(text: string): string[] {
 }
 
 /** Applies a follow-up's changes to the previous route's arguments. */
-function mergeFollowUp(previous: { tool: string; args: Record<string, unknown> }, slots: Slots, decision: Decision, question: string): Decision | undefined {
+function mergeFollowUp(
+  previous: { tool: string; args: Record<string, unknown> },
+  slots: Slots,
+  decision: Decision,
+  question: string,
+): Decision | undefined {
   const text = normaliseText(question);
   const args: Record<string, unknown> = structuredClone(previous.args);
   if (previous.tool === 'metric_query' || previous.tool === 'metric_forecast') {
     // "forecast that for the next 30 days": the earlier metric and filters, forecast.
-    const forecast = decision.tool === 'metric_forecast' || (decision.tool === 'clarify' && (TOOL_CUES.metric_forecast ?? []).some((cue) => cue.weight >= 5 && cue.pattern.test(text)));
+    const forecast =
+      decision.tool === 'metric_forecast' ||
+      (decision.tool === 'clarify' &&
+        (TOOL_CUES.metric_forecast ?? []).some((cue) => cue.weight >= 5 && cue.pattern.test(text)));
     if (forecast && previous.tool === 'metric_query') {
       const metric = (decision.args['metric'] as string | undefined) ?? (args['metric'] as string);
       const forecastArgs: Record<string, unknown> = { metric };
       if (slots.horizonDays !== undefined) forecastArgs['horizon_days'] = slots.horizonDays;
-      const filters = { ...((args['filters'] as Record<string, unknown> | undefined) ?? {}), ...filtersOf(slots, metric as MetricName) };
+      const filters = {
+        ...((args['filters'] as Record<string, unknown> | undefined) ?? {}),
+        ...filtersOf(slots, metric as MetricName),
+      };
       if (Object.keys(filters).length) forecastArgs['filters'] = filters;
       return { tool: 'metric_forecast', args: forecastArgs, confidence: 0.8 };
     }
-    if ((decision.tool === 'metric_query' || decision.tool === 'metric_forecast') && decision.args['metric']) args['metric'] = decision.args['metric'];
+    if ((decision.tool === 'metric_query' || decision.tool === 'metric_forecast') && decision.args['metric'])
+      args['metric'] = decision.args['metric'];
     if (slots.timeRange && previous.tool === 'metric_query') args['time_range'] = slots.timeRange.range;
-    const filters: Record<string, unknown> = { ...((args['filters'] as Record<string, unknown> | undefined) ?? {}), ...filtersOf(slots, args['metric'] as MetricName) };
+    const filters: Record<string, unknown> = {
+      ...((args['filters'] as Record<string, unknown> | undefined) ?? {}),
+      ...filtersOf(slots, args['metric'] as MetricName),
+    };
     for (const dimension of clearedDimensions(text)) delete filters[dimension];
     if (Object.keys(filters).length) args['filters'] = filters;
     else delete args['filters'];
@@ -469,7 +602,8 @@ function mergeFollowUp(previous: { tool: string; args: Record<string, unknown> }
         const earlier = replace ? [] : ((args['group_by'] as string[] | undefined) ?? []);
         args['group_by'] = [...new Set([...earlier, ...groupBy])];
         for (const dimension of groupBy) {
-          if (args['filters'] && dimension in (args['filters'] as Record<string, unknown>)) delete (args['filters'] as Record<string, unknown>)[dimension];
+          if (args['filters'] && dimension in (args['filters'] as Record<string, unknown>))
+            delete (args['filters'] as Record<string, unknown>)[dimension];
         }
       }
       if (slots.compare) args['compare'] = slots.compare;
@@ -485,21 +619,26 @@ function mergeFollowUp(previous: { tool: string; args: Record<string, unknown> }
     if (slots.timeRange) changed['time_range'] = slots.timeRange.range;
     if (slots.topN !== undefined || slots.k !== undefined) changed['limit'] = slots.topN ?? slots.k;
     if (decision.tool === 'anomaly_scan') changed['scenario'] = decision.args['scenario'];
-    if (!slots.timeRange && changed['limit'] === args['limit'] && decision.tool !== 'anomaly_scan') return undefined;
+    if (!slots.timeRange && changed['limit'] === args['limit'] && decision.tool !== 'anomaly_scan')
+      return undefined;
     return { tool: 'anomaly_scan', args: changed, confidence: 0.8 };
   }
   if (previous.tool === 'similar_items' || previous.tool === 'recommend_for_user') {
     const changed: Record<string, unknown> = { ...args };
     if (slots.k !== undefined || slots.topN !== undefined) changed['k'] = slots.topN ?? slots.k;
-    if (previous.tool === 'similar_items' && (slots.assets[0] ?? slots.productIds[0])) changed['item'] = slots.assets[0] ?? slots.productIds[0];
-    if (previous.tool === 'recommend_for_user' && slots.userId !== undefined) changed['user_id'] = slots.userId;
+    if (previous.tool === 'similar_items' && (slots.assets[0] ?? slots.productIds[0]))
+      changed['item'] = slots.assets[0] ?? slots.productIds[0];
+    if (previous.tool === 'recommend_for_user' && slots.userId !== undefined)
+      changed['user_id'] = slots.userId;
     if (JSON.stringify(changed) === JSON.stringify(args)) return undefined;
     return { tool: previous.tool, args: changed, confidence: 0.8 };
   }
   if (previous.tool === 'feedback_search' || previous.tool === 'feedback_summary') {
     const changed: Record<string, unknown> = { ...args };
     if (slots.timeRange) changed['time_range'] = slots.timeRange.range;
-    const filters: Record<string, unknown> = { ...((args['filters'] as Record<string, unknown> | undefined) ?? {}) };
+    const filters: Record<string, unknown> = {
+      ...((args['filters'] as Record<string, unknown> | undefined) ?? {}),
+    };
     if (slots.channels[0]) filters['channel'] = slots.channels[0];
     if (slots.sentiment && previous.tool === 'feedback_search') filters['sentiment'] = slots.sentiment;
     for (const dimension of clearedDimensions(text)) delete filters[dimension];
@@ -544,7 +683,11 @@ function settleLevel(question: string, history: readonly ConversationTurn[]): st
   const offer = /\bKYC level (\d)\b.*\bVIP tier \1\b/i.exec(last.content);
   if (!offer) return undefined;
   const text = normaliseText(question);
-  const kind = /\bvip\b|\btier\b/.test(text) ? 'VIP tier' : /\bkyc\b|\bverification\b/.test(text) ? 'KYC level' : undefined;
+  const kind = /\bvip\b|\btier\b/.test(text)
+    ? 'VIP tier'
+    : /\bkyc\b|\bverification\b/.test(text)
+      ? 'KYC level'
+      : undefined;
   if (!kind) return undefined;
   const replaced = asked.content.replace(/\b(level|lvl)[\s-]*(\d)/i, `${kind} $2`);
   return replaced === asked.content ? undefined : replaced;
@@ -624,7 +767,8 @@ export async function createOfflineRouter(options: OfflineRouterOptions = {}): P
   const warn = options.onWarning ?? ((message: string) => process.stderr.write(`${message}\n`));
   const configured = process.env['ANALYST_ROUTER_EXEMPLARS'];
   const mode: ExemplarMode | Embedder =
-    options.exemplars ?? (configured === 'transformer' || configured === 'lsa' || configured === 'none' ? configured : 'default');
+    options.exemplars ??
+    (configured === 'transformer' || configured === 'lsa' || configured === 'none' ? configured : 'default');
   const { index, kind } = await loadIndex(mode, warn);
 
   const evidenceFor = async (question: string, slots: Slots, withVotes: boolean): Promise<Evidence> => {
@@ -634,7 +778,12 @@ export async function createOfflineRouter(options: OfflineRouterOptions = {}): P
     return { ...base, votes: await index.vote(slots.remainder || question), votesKind: kind };
   };
 
-  const routeWithHistory = async (question: string, now: Date, history: readonly ConversationTurn[], depth: number): Promise<Route> => {
+  const routeWithHistory = async (
+    question: string,
+    now: Date,
+    history: readonly ConversationTurn[],
+    depth: number,
+  ): Promise<Route> => {
     let slots: Slots;
     try {
       slots = extractSlots(question, now);
@@ -656,7 +805,11 @@ export async function createOfflineRouter(options: OfflineRouterOptions = {}): P
     }
     if (history.length > 0 && depth < 4) {
       // "give me 10 recs for them", "and show me his profile": the user comes from the conversation.
-      if (slots.userId === undefined && PRONOUN_USER.test(evidence.text) && (decision.tool === 'clarify' || decision.tool === 'none' || decision.weak)) {
+      if (
+        slots.userId === undefined &&
+        PRONOUN_USER.test(evidence.text) &&
+        (decision.tool === 'clarify' || decision.tool === 'none' || decision.weak)
+      ) {
         const userId = userIdFromHistory(history, now);
         if (userId !== undefined) {
           const retried = decide(`${question} user ${userId}`, { ...slots, userId }, now, evidence);
@@ -673,7 +826,11 @@ export async function createOfflineRouter(options: OfflineRouterOptions = {}): P
     }
     return toRoute(decision);
   };
-  const previousRoute = async (history: readonly ConversationTurn[], now: Date, depth: number): Promise<{ tool: string; args: Record<string, unknown> } | undefined> => {
+  const previousRoute = async (
+    history: readonly ConversationTurn[],
+    now: Date,
+    depth: number,
+  ): Promise<{ tool: string; args: Record<string, unknown> } | undefined> => {
     for (let index = history.length - 1; index >= 0; index--) {
       const turn = history[index]!;
       if (turn.role === 'assistant' && turn.route) return turn.route;
@@ -698,10 +855,22 @@ export async function createOfflineRouter(options: OfflineRouterOptions = {}): P
 
 function toRoute(decision: Decision): Route {
   if (decision.tool === 'clarify') {
-    return { tool: 'clarify', args: {}, question: decision.message ?? 'Could you say more?', confidence: decision.confidence, source: 'offline' };
+    return {
+      tool: 'clarify',
+      args: {},
+      question: decision.message ?? 'Could you say more?',
+      confidence: decision.confidence,
+      source: 'offline',
+    };
   }
   if (decision.tool === 'none') {
-    return { tool: 'none', args: {}, message: decision.message ?? CAPABILITIES, confidence: decision.confidence, source: 'offline' };
+    return {
+      tool: 'none',
+      args: {},
+      message: decision.message ?? CAPABILITIES,
+      confidence: decision.confidence,
+      source: 'offline',
+    };
   }
   return { tool: decision.tool, args: decision.args, confidence: decision.confidence, source: 'offline' };
 }

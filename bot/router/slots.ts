@@ -690,7 +690,9 @@ const DIMENSION_LIST = new RegExp(
   'g',
 );
 const RANKED_DIMENSION = new RegExp(
-  String.raw`(?<=\b(?:top|bottom|best|worst|highest|lowest|biggest|largest|smallest|leading|which|what|most\s+active|least\s+active)\s+(?:(?:\d{1,4}|${Object.keys(NUMBER_WORDS).join('|')})\s+)?)(${DIMENSION})\b(?![\w-])`,
+  // Up to two describing words may sit between ("top 5 fee paying countries"), but no preposition: in
+  // "top 5 users in countries…" the ranked thing is users.
+  String.raw`(?<=\b(?:top|bottom|best|worst|highest|lowest|biggest|largest|smallest|leading|which|what|most\s+active|least\s+active)\s+(?:(?:\d{1,4}|${Object.keys(NUMBER_WORDS).join('|')})\s+)?(?:(?!(?:by|in|for|of|from|on|with|per|and|or|vs|to|the|at|across|among)\b)[a-z]+[\s-]+){0,2})(${DIMENSION})\b(?![\w-])`,
   'g',
 );
 const DIMENSION_BREAKDOWN = new RegExp(
@@ -1061,9 +1063,11 @@ function extractPlatforms(state: SlotState, result: MutableSlots): void {
   }
   // "mobile users" are both app platforms.
   const mobile: Array<{ index: number; length: number }> = [];
-  for (const match of state.matches(MOBILE_PATTERN)) mobile.push({ index: match.index, length: match[0].length });
+  for (const match of state.matches(MOBILE_PATTERN))
+    mobile.push({ index: match.index, length: match[0].length });
   for (const item of mobile) {
-    for (const platform of ['ios', 'android'] as const) found.push({ platform, index: item.index, length: 0 });
+    for (const platform of ['ios', 'android'] as const)
+      found.push({ platform, index: item.index, length: 0 });
   }
   found.sort((a, b) => a.index - b.index);
   for (const item of found) {

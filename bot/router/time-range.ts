@@ -917,13 +917,17 @@ const RULES: readonly Rule[] = [
   },
   {
     phrase: 'quarter',
-    pattern: /\b(?:q([1-4])|([1-4])q)(?:\s*(?:of\s+)?(?:(\d{4})|'(\d{2})|fy\s*'?(\d{2}|\d{4})))?\b/g,
+    // "Q3 last year" / "Q1 of this year" name the year in words.
+    pattern:
+      /\b(?:q([1-4])|([1-4])q)(?:\s*(?:of\s+)?(?:(\d{4})|'(\d{2})|fy\s*'?(\d{2}|\d{4}))|\s+(?:of\s+)?(last|this)\s+year)?\b/g,
     resolve(match, { today }) {
       const quarter = Number(match[1] ?? match[2]);
+      const thisYear = ymdOf(today).year;
       const year =
         parseYear(match[3]) ??
         parseYear(match[4] === undefined ? undefined : `'${match[4]}`) ??
-        fyYear(match[5]);
+        fyYear(match[5]) ??
+        (match[6] === 'last' ? thisYear - 1 : match[6] === 'this' ? thisYear : undefined);
       return quarterIn(quarter, year, today);
     },
   },
@@ -1011,13 +1015,14 @@ const RULES: readonly Rule[] = [
   {
     phrase: 'month',
     pattern: new RegExp(
-      String.raw`\b(?:the\s+month\s+of\s+)?(?:(last|this|past)\s+)?(${MONTH})\b\.?(?:,?\s+(?:of\s+)?(\d{4}|'\d{2}))?`,
+      String.raw`\b(?:the\s+month\s+of\s+)?(?:(last|this|past)\s+)?(${MONTH})\b\.?(?:,?\s+(?:of\s+)?(\d{4}|'\d{2})|\s+(?:of\s+)?(last|this)\s+year\b)?`,
       'g',
     ),
     resolve(match, context) {
       const word = match[2]!;
       const month = MONTH_WORDS[word]!;
-      const given = parseYear(match[3]);
+      const thisYearWord = match[4] === 'this' ? ymdOf(context.today).year : undefined;
+      const given = parseYear(match[3]) ?? (match[4] === 'last' ? ymdOf(context.today).year - 1 : thisYearWord);
       const index = match.index ?? 0;
       if (WORDY_MONTHS.has(word) && given === undefined && !match[1] && !monthInContext(context, index)) {
         return undefined;

@@ -23,9 +23,29 @@ export type RouteSource = 'offline' | 'llm' | 'offline_fallback';
 
 /** The decision for one question: a tool with arguments, a clarifying question, or out of scope. */
 export type Route =
-  | { readonly tool: RoutableTool; readonly args: Record<string, unknown>; readonly confidence: number; readonly source: RouteSource; readonly note?: string }
-  | { readonly tool: 'clarify'; readonly args: Record<string, never>; readonly question: string; readonly confidence: number; readonly source: RouteSource; readonly note?: string }
-  | { readonly tool: 'none'; readonly args: Record<string, never>; readonly message: string; readonly confidence: number; readonly source: RouteSource; readonly note?: string };
+  | {
+      readonly tool: RoutableTool;
+      readonly args: Record<string, unknown>;
+      readonly confidence: number;
+      readonly source: RouteSource;
+      readonly note?: string;
+    }
+  | {
+      readonly tool: 'clarify';
+      readonly args: Record<string, never>;
+      readonly question: string;
+      readonly confidence: number;
+      readonly source: RouteSource;
+      readonly note?: string;
+    }
+  | {
+      readonly tool: 'none';
+      readonly args: Record<string, never>;
+      readonly message: string;
+      readonly confidence: number;
+      readonly source: RouteSource;
+      readonly note?: string;
+    };
 
 /** Options for routing one question. */
 export interface RouteOptions {

@@ -23,7 +23,8 @@ function pipelineWith(connection: SqlConnection, router: Router): AskPipeline {
   });
 }
 
-if (!HAVE_SHARED) announceSkip('ask pipeline', '../shared/data/banking77/train.csv is absent, the demo generator needs it');
+if (!HAVE_SHARED)
+  announceSkip('ask pipeline', '../shared/data/banking77/train.csv is absent, the demo generator needs it');
 
 describe.runIf(HAVE_SHARED)('ask pipeline on the demo warehouse', () => {
   let connection: SqlConnection;
@@ -59,33 +60,57 @@ describe.runIf(HAVE_SHARED)('ask pipeline on the demo warehouse', () => {
       expect(outcome.result).toBeDefined();
       expect(outcome.answer!.summary.length).toBeGreaterThan(10);
       expect(ungroundedFigures(outcome.answer!.summary, outcome.result)).toEqual([]);
-      expect(outcome.answer!.summary).toMatch(/\d+ rows?\.|Showing the first|^I can answer|^net_inflow_usd|^User \d+/);
+      expect(outcome.answer!.summary).toMatch(
+        /\d+ rows?\.|Showing the first|^I can answer|^net_inflow_usd|^User \d+/,
+      );
     });
   }
 
   it('flags a figure that is not in the result', () => {
-    expect(ungroundedFigures('Volume was $4.20M, up 12.0%.', { total: 4_199_000, change: { percent: 0.12 } })).toEqual([]);
-    expect(ungroundedFigures('Volume was $5.00M.', { total: 4_199_000 }).map((figure) => figure.text)).toEqual(['$5.00M']);
+    expect(
+      ungroundedFigures('Volume was $4.20M, up 12.0%.', { total: 4_199_000, change: { percent: 0.12 } }),
+    ).toEqual([]);
+    expect(
+      ungroundedFigures('Volume was $5.00M.', { total: 4_199_000 }).map((figure) => figure.text),
+    ).toEqual(['$5.00M']);
   });
 
   it('writes the question, route, tool call and SQL to the audit log', async () => {
-    await pipeline.ask({ question: 'trade count yesterday', asker: { ...asker, id: 'auditor' }, now: TEST_NOW });
-    const { rows } = await connection.query<{ kind: string; tool: string | null; sql: string | null; row_count: number | null }>(
-      "SELECT kind, tool, sql, row_count FROM app.audit_log WHERE actor = 'auditor' ORDER BY audit_id",
-    );
+    await pipeline.ask({
+      question: 'trade count yesterday',
+      asker: { ...asker, id: 'auditor' },
+      now: TEST_NOW,
+    });
+    const { rows } = await connection.query<{
+      kind: string;
+      tool: string | null;
+      sql: string | null;
+      row_count: number | null;
+    }>("SELECT kind, tool, sql, row_count FROM app.audit_log WHERE actor = 'auditor' ORDER BY audit_id");
     expect(rows.map((row) => row.kind)).toEqual(['question', 'route', 'tool_call', 'sql', 'answer']);
     expect(rows[3]!.sql).toMatch(/^SELECT .* FROM rollup_trades_daily r WHERE/);
     expect(rows[3]!.row_count).toBe(1);
-    await expect(connection.query("DELETE FROM app.audit_log WHERE actor = 'auditor'")).rejects.toThrow(/append-only/);
+    await expect(connection.query("DELETE FROM app.audit_log WHERE actor = 'auditor'")).rejects.toThrow(
+      /append-only/,
+    );
   });
 
   it('carries a follow-up over from the conversation', async () => {
     const conversationId = 'thread-1';
     await pipeline.ask({ question: 'number of trades yesterday', asker, now: TEST_NOW, conversationId });
-    const followUp = await pipeline.ask({ question: 'break that down by platform', asker, now: TEST_NOW, conversationId });
+    const followUp = await pipeline.ask({
+      question: 'break that down by platform',
+      asker,
+      now: TEST_NOW,
+      conversationId,
+    });
     expect(followUp.route).toMatchObject({
       tool: 'metric_query',
-      args: { metric: 'trade_count', time_range: { start: '2026-11-23', end: '2026-11-24' }, group_by: ['platform'] },
+      args: {
+        metric: 'trade_count',
+        time_range: { start: '2026-11-23', end: '2026-11-24' },
+        group_by: ['platform'],
+      },
     });
     expect(followUp.answer!.rowCount).toBeGreaterThan(0);
   });
@@ -95,21 +120,38 @@ describe.runIf(HAVE_SHARED)('ask pipeline on the demo warehouse', () => {
     const scripted = pipelineWith(
       connection,
       createScriptedRouter([
-        { tool: 'metric_query', args: { metric: 'trading_volume', time_range: { start: '2026-11-01', end: '2026-11-08' } } },
-        { tool: 'metric_query', args: { metric: 'trade_count', time_range: { start: '2026-11-01', end: '2026-11-08' }, filters: { asset: 'DOGGO' } } },
-        { tool: 'metric_query', args: { metric: 'trade_count', time_range: { start: '2026-11-08', end: '2026-11-01' } } },
+        {
+          tool: 'metric_query',
+          args: { metric: 'trading_volume', time_range: { start: '2026-11-01', end: '2026-11-08' } },
+        },
+        {
+          tool: 'metric_query',
+          args: {
+            metric: 'trade_count',
+            time_range: { start: '2026-11-01', end: '2026-11-08' },
+            filters: { asset: 'DOGGO' },
+          },
+        },
+        {
+          tool: 'metric_query',
+          args: { metric: 'trade_count', time_range: { start: '2026-11-08', end: '2026-11-01' } },
+        },
         { tool: 'sql_query', args: { sql: 'DELETE FROM users' } },
         { tool: 'sql_query', args: { sql: 'SELECT 1; DROP TABLE users' } },
       ]),
     );
     const unknownMetric = await scripted.ask({ question: 'q1', asker, now: TEST_NOW });
     expect(unknownMetric.error?.code).toBe('arguments_invalid');
-    expect(unknownMetric.text).toMatch(/^Invalid arguments for metric_query: metric: Invalid option: expected one of "trading_volume_usd"\|/);
+    expect(unknownMetric.text).toMatch(
+      /^Invalid arguments for metric_query: metric: Invalid option: expected one of "trading_volume_usd"\|/,
+    );
     const unknownValue = await scripted.ask({ question: 'q2', asker, now: TEST_NOW });
     expect(unknownValue.error?.code).toBe('dimension_value_unknown');
     expect(unknownValue.text).toMatch(/^Unknown asset value 'DOGGO'\. .*Available: .*BTC/);
     const inverted = await scripted.ask({ question: 'q3', asker, now: TEST_NOW });
-    expect(inverted.text).toBe('The time range is empty or inverted: start 2026-11-08 is not before end 2026-11-01.');
+    expect(inverted.text).toBe(
+      'The time range is empty or inverted: start 2026-11-08 is not before end 2026-11-01.',
+    );
     const deletion = await scripted.ask({ question: 'q4', asker, now: TEST_NOW });
     expect(deletion.error?.code).toBeDefined();
     expect(deletion.text).toMatch(/^This SQL cannot run: only SELECT statements are allowed/);

@@ -18,7 +18,8 @@ function analyst(args: string[], options: { env?: Record<string, string> } = {})
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-if (!HAVE_SHARED) announceSkip('command line', '../shared/data/banking77/train.csv is absent, the demo generator needs it');
+if (!HAVE_SHARED)
+  announceSkip('command line', '../shared/data/banking77/train.csv is absent, the demo generator needs it');
 
 describe.runIf(HAVE_SHARED)('the analyst command line', () => {
   let scratch: string;
@@ -26,7 +27,19 @@ describe.runIf(HAVE_SHARED)('the analyst command line', () => {
   beforeAll(() => {
     scratch = mkdtempSync(join(tmpdir(), 'analyst-cli-'));
     db = join(scratch, 'db');
-    const generated = analyst(['demo', 'generate', '--scale', '0.01', '--seed', '3', '--db', db, '--now', NOW, '--json']);
+    const generated = analyst([
+      'demo',
+      'generate',
+      '--scale',
+      '0.01',
+      '--seed',
+      '3',
+      '--db',
+      db,
+      '--now',
+      NOW,
+      '--json',
+    ]);
     expect(generated.status, generated.stderr).toBe(0);
     expect(JSON.parse(generated.stdout)).toMatchObject({ seed: 3, scale: 0.01 });
   });
@@ -37,8 +50,15 @@ describe.runIf(HAVE_SHARED)('the analyst command line', () => {
   it('answers a metric question as JSON with the route, the result and the answer', () => {
     const { status, stdout } = analyst(['ask', 'trade count yesterday', '--db', db, '--now', NOW, '--json']);
     expect(status).toBe(0);
-    const output = JSON.parse(stdout) as { route: { tool: string; args: unknown }; result: { total: number }; answer: string };
-    expect(output.route).toMatchObject({ tool: 'metric_query', args: { metric: 'trade_count', time_range: { start: '2026-11-23', end: '2026-11-24' } } });
+    const output = JSON.parse(stdout) as {
+      route: { tool: string; args: unknown };
+      result: { total: number };
+      answer: string;
+    };
+    expect(output.route).toMatchObject({
+      tool: 'metric_query',
+      args: { metric: 'trade_count', time_range: { start: '2026-11-23', end: '2026-11-24' } },
+    });
     expect(output.result.total).toBeGreaterThan(0);
     expect(output.answer).toBe(`Trades, 2026-11-23: ${output.result.total.toLocaleString('en-US')}. 1 row.`);
   });
@@ -63,12 +83,27 @@ describe.runIf(HAVE_SHARED)('the analyst command line', () => {
     const deletion = analyst(['ask', 'run this: DELETE FROM users', '--db', db, '--now', NOW]);
     expect(deletion.status).toBe(2);
     expect(deletion.stdout).toMatch(/^This SQL cannot run: /);
-    const count = analyst(['ask', 'sql: SELECT count(*) AS n FROM users', '--db', db, '--now', NOW, '--json']);
+    const count = analyst([
+      'ask',
+      'sql: SELECT count(*) AS n FROM users',
+      '--db',
+      db,
+      '--now',
+      NOW,
+      '--json',
+    ]);
     expect(JSON.parse(count.stdout).result.rows[0].n).toBe(500);
   });
 
   it('says what it can do when a question is out of scope', () => {
-    const { status, stdout } = analyst(['ask', 'write me a poem about the bull run', '--db', db, '--now', NOW]);
+    const { status, stdout } = analyst([
+      'ask',
+      'write me a poem about the bull run',
+      '--db',
+      db,
+      '--now',
+      NOW,
+    ]);
     expect(status).toBe(2);
     expect(stdout).toMatch(/^That is outside what I can do\. I answer questions about the exchange/);
   });
@@ -81,12 +116,24 @@ describe.runIf(HAVE_SHARED)('the analyst command line', () => {
 
   it('routes a JSONL file, reporting bad lines by number and keeping the rest', () => {
     const file = join(scratch, 'questions.jsonl');
-    writeFileSync(file, '{"id":"a","question":"trade count yesterday"}\nnot json\n{"id":"b","question":"pull up user 48213"}\n');
+    writeFileSync(
+      file,
+      '{"id":"a","question":"trade count yesterday"}\nnot json\n{"id":"b","question":"pull up user 48213"}\n',
+    );
     const { status, stdout, stderr } = analyst(['route', '--jsonl', file, '--now', NOW]);
     expect(status).toBe(1);
     expect(stderr).toBe(`${file}:2: not JSON, skipped\n`);
-    expect(stdout.trim().split('\n').map((line) => JSON.parse(line))).toEqual([
-      { id: 'a', tool: 'metric_query', args: { metric: 'trade_count', time_range: { start: '2026-11-23', end: '2026-11-24' } } },
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual([
+      {
+        id: 'a',
+        tool: 'metric_query',
+        args: { metric: 'trade_count', time_range: { start: '2026-11-23', end: '2026-11-24' } },
+      },
       { id: 'b', tool: 'user_profile', args: { user_id: 48213 } },
     ]);
   });

@@ -44,7 +44,9 @@ export async function loadDemo(
 }
 
 /** An in-memory PGlite demo warehouse. */
-export async function pgliteDemo(options: { scale?: number; seed?: number; now?: Date } = {}): Promise<SqlConnection> {
+export async function pgliteDemo(
+  options: { scale?: number; seed?: number; now?: Date } = {},
+): Promise<SqlConnection> {
   return loadDemo(await createPgliteConnection(), options);
 }
 

@@ -1,7 +1,9 @@
 import type { Route, Router } from '../../bot/router/types.js';
 
 /** A router of our own interface that returns scripted routes in order (for pipeline tests). */
-export function createScriptedRouter(routes: readonly Omit<Route, 'source' | 'confidence'>[]): Router & { calls: string[] } {
+export function createScriptedRouter(
+  routes: readonly Omit<Route, 'source' | 'confidence'>[],
+): Router & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,

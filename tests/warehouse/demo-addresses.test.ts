@@ -65,11 +65,15 @@ describe('bitcoin', () => {
   it('encodes the BIP-173 P2WPKH vector and validates bech32/bech32m checksums', () => {
     const program = hex('751e76e8199196d454941c45d1b3a323f1433bd6');
     expect(bitcoinBech32Address(program)).toBe('bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4');
-    expect(toHex(segwitDecode('bc', 'BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4')!.program)).toBe(toHex(program));
+    expect(toHex(segwitDecode('bc', 'BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4')!.program)).toBe(
+      toHex(program),
+    );
     expect(isValidBitcoinAddress('bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5')).toBe(false);
     expect(isValidBitcoinAddress('bc1qw508d6qejxtdg4Y5r3zarvary0c5xw7kv8f3t4')).toBe(false);
     // BIP-350 vector (taproot, bech32m).
-    expect(isValidBitcoinAddress('bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0')).toBe(true);
+    expect(isValidBitcoinAddress('bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0')).toBe(
+      true,
+    );
   });
 
   it('encodes legacy base58check addresses and rejects a broken checksum', () => {
@@ -89,7 +93,9 @@ describe('base58', () => {
     expect(base58Decode('0OIl')).toBeUndefined();
     const random = createRandom(3);
     for (let round = 0; round < 200; round++) {
-      const bytes = Uint8Array.from({ length: random.int(0, 70) }, () => (random.next() < 0.1 ? 0 : random.int(0, 255)));
+      const bytes = Uint8Array.from({ length: random.int(0, 70) }, () =>
+        random.next() < 0.1 ? 0 : random.int(0, 255),
+      );
       expect(Array.from(base58Decode(base58Encode(bytes))!)).toEqual(Array.from(bytes));
     }
   });

@@ -5,14 +5,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_DIR } from '../../core/config.js';
 import type { SqlConnection } from '../../warehouse/connection.js';
 import { isValidAddress } from '../../warehouse/demo/addresses.js';
-import { AML_SCENARIOS, HIGH_RISK_JURISDICTIONS, NEAR_MISS_KINDS } from '../../warehouse/demo/aml-scenarios.js';
+import {
+  AML_SCENARIOS,
+  HIGH_RISK_JURISDICTIONS,
+  NEAR_MISS_KINDS,
+} from '../../warehouse/demo/aml-scenarios.js';
 import { readBanking77, SPIKE_INTENT } from '../../warehouse/demo/feedback.js';
 import { DEMO_TABLES, generateDemoWarehouse } from '../../warehouse/demo/generate.js';
 import { createPgliteConnection } from '../../warehouse/pglite-connection.js';
 
 const CSV = resolve(SHARED_DIR, 'data/banking77/train.csv');
 const HAS_SHARED = existsSync(CSV);
-if (!HAS_SHARED) console.warn(`skipping the demo generator tests: ${CSV} is missing (the Banking77 data in ../shared)`);
+if (!HAS_SHARED)
+  console.warn(`skipping the demo generator tests: ${CSV} is missing (the Banking77 data in ../shared)`);
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 
@@ -50,9 +55,18 @@ async function checksums(connection: SqlConnection): Promise<Record<string, stri
   return result;
 }
 
-async function generate(scale: number, seed: number): Promise<{ connection: SqlConnection; counts: Record<string, number> }> {
+async function generate(
+  scale: number,
+  seed: number,
+): Promise<{ connection: SqlConnection; counts: Record<string, number> }> {
   const connection = await createPgliteConnection();
-  const { counts } = await generateDemoWarehouse(connection, { scale, seed, now: NOW, feedbackCsvPath: CSV, silent: true });
+  const { counts } = await generateDemoWarehouse(connection, {
+    scale,
+    seed,
+    now: NOW,
+    feedbackCsvPath: CSV,
+    silent: true,
+  });
   return { connection, counts };
 }
 
@@ -152,7 +166,18 @@ describe.skipIf(!HAS_SHARED)('demo warehouse generator', () => {
     const other = await generate(0.02, 12);
     const third = await checksums(other.connection);
     await other.connection.close();
-    for (const table of ['users', 'kyc_reviews', 'trades', 'deposits', 'withdrawals', 'logins', 'chain_transfers', 'user_events', 'feedback', 'ground_truth.aml_cases']) {
+    for (const table of [
+      'users',
+      'kyc_reviews',
+      'trades',
+      'deposits',
+      'withdrawals',
+      'logins',
+      'chain_transfers',
+      'user_events',
+      'feedback',
+      'ground_truth.aml_cases',
+    ]) {
       expect(third[table], table).not.toBe(first[table]);
     }
     // Catalogues do not depend on the seed.
@@ -161,7 +186,9 @@ describe.skipIf(!HAS_SHARED)('demo warehouse generator', () => {
 
   it('fills every table and records the inputs in demo_metadata', async () => {
     for (const table of DEMO_TABLES) expect(main.counts[table], table).toBeGreaterThan(0);
-    const { rows } = await main.connection.query<{ key: string; value: string }>('SELECT key, value FROM demo_metadata ORDER BY key');
+    const { rows } = await main.connection.query<{ key: string; value: string }>(
+      'SELECT key, value FROM demo_metadata ORDER BY key',
+    );
     const metadata = Object.fromEntries(rows.map((row) => [row.key, row.value]));
     expect(metadata['seed']).toBe('11');
     expect(metadata['scale']).toBe('0.02');
@@ -209,12 +236,16 @@ describe.skipIf(!HAS_SHARED)('demo warehouse generator', () => {
       await owned('logins', 'login_id', details['login_ids']!, item.user_id);
       const transfers = details['chain_transfer_ids']!;
       if (transfers.length > 0) {
-        const { rows } = await connection.query('SELECT 1 FROM chain_transfers WHERE transfer_id = ANY($1::bigint[])', [transfers]);
+        const { rows } = await connection.query(
+          'SELECT 1 FROM chain_transfers WHERE transfer_id = ANY($1::bigint[])',
+          [transfers],
+        );
         expect(rows.length).toBe(transfers.length);
       }
       const evidence = details['deposit_ids']!.length + details['withdrawal_ids']!.length;
       if (item.scenario === 'structuring') expect(details['deposit_ids']!.length).toBeGreaterThanOrEqual(4);
-      if (item.scenario === 'rapid_movement') expect(details['withdrawal_ids']!.length).toBeGreaterThanOrEqual(3);
+      if (item.scenario === 'rapid_movement')
+        expect(details['withdrawal_ids']!.length).toBeGreaterThanOrEqual(3);
       if (item.scenario === 'dormant_reactivation' || item.scenario === 'sanctioned_exposure') {
         expect(evidence).toBeGreaterThanOrEqual(1);
       }
@@ -222,9 +253,14 @@ describe.skipIf(!HAS_SHARED)('demo warehouse generator', () => {
         expect(details['login_ids']!.length).toBeGreaterThanOrEqual(2);
       }
     }
-    const outliers = await connection.query<{ user_id: number }>('SELECT user_id FROM ground_truth.outliers ORDER BY user_id');
+    const outliers = await connection.query<{ user_id: number }>(
+      'SELECT user_id FROM ground_truth.outliers ORDER BY user_id',
+    );
     expect(outliers.rows.map((row) => row.user_id)).toEqual(
-      cases.filter((item) => item.scenario === 'outlier').map((item) => item.user_id).sort((a, b) => a - b),
+      cases
+        .filter((item) => item.scenario === 'outlier')
+        .map((item) => item.user_id)
+        .sort((a, b) => a - b),
     );
     const kinds = await connection.query<{ scenario: string; kind: string }>(
       'SELECT DISTINCT scenario, kind FROM ground_truth.aml_near_misses ORDER BY 1, 2',
@@ -245,7 +281,8 @@ describe.skipIf(!HAS_SHARED)('demo warehouse generator', () => {
         'SELECT user_id FROM ground_truth.aml_cases WHERE scenario = $1',
         [scenario],
       );
-      const sorted = (rows: { user_id: number }[]): number[] => rows.map((row) => row.user_id).sort((a, b) => a - b);
+      const sorted = (rows: { user_id: number }[]): number[] =>
+        rows.map((row) => row.user_id).sort((a, b) => a - b);
       expect(sorted(found), scenario).toEqual(sorted(truth));
     }
   });
@@ -262,7 +299,10 @@ describe.skipIf(!HAS_SHARED)('demo warehouse generator', () => {
     expect(addresses.some((address) => /^0x(?=.*[a-f])(?=.*[A-F])[0-9a-fA-F]{40}$/.test(address))).toBe(true);
     expect(addresses.some((address) => /^0x[0-9a-f]{40}$/.test(address))).toBe(true);
     for (const prefix of ['bc1q', '1', '3', 'T']) {
-      expect(addresses.some((address) => address.startsWith(prefix)), prefix).toBe(true);
+      expect(
+        addresses.some((address) => address.startsWith(prefix)),
+        prefix,
+      ).toBe(true);
     }
     const hashes = await main.connection.query<{ chain: string; tx_hash: string }>(
       'SELECT DISTINCT ON (chain) chain, tx_hash FROM deposits ORDER BY chain, deposit_id',
@@ -280,7 +320,12 @@ describe.skipIf(!HAS_SHARED)('demo warehouse generator', () => {
 
   it('takes feedback texts and intents from Banking77, with a spike of one intent at the end', async () => {
     const pairs = new Set(readBanking77(CSV).map((row) => `${row.intent}\u0000${row.text}`));
-    const { rows } = await main.connection.query<{ text: string; intent: string; rating: number; sentiment: string }>(
+    const { rows } = await main.connection.query<{
+      text: string;
+      intent: string;
+      rating: number;
+      sentiment: string;
+    }>(
       'SELECT f.text, l.intent, f.rating, f.sentiment FROM feedback f JOIN ground_truth.feedback_labels l USING (feedback_id)',
     );
     expect(rows.length).toBe(main.counts['feedback']);
@@ -288,7 +333,12 @@ describe.skipIf(!HAS_SHARED)('demo warehouse generator', () => {
     for (const row of rows) {
       expect(row.sentiment).toBe(row.rating <= 2 ? 'negative' : row.rating === 3 ? 'neutral' : 'positive');
     }
-    const spike = await main.connection.query<{ intent: string; extra_messages: number; in_spike: number; others: number }>(`
+    const spike = await main.connection.query<{
+      intent: string;
+      extra_messages: number;
+      in_spike: number;
+      others: number;
+    }>(`
       SELECT s.intent, s.extra_messages,
              (SELECT count(*)::int FROM feedback f JOIN ground_truth.feedback_labels l USING (feedback_id)
                WHERE l.intent = s.intent AND f.created_at >= s.start_at AND f.created_at < s.end_at) AS in_spike,
@@ -340,7 +390,16 @@ describe.skipIf(!HAS_SHARED)('demo warehouse generator', () => {
     await small.connection.close();
     expect(small.counts['users']).toBe(500);
     expect(main.counts['users']).toBe(1000);
-    for (const table of ['trades', 'deposits', 'withdrawals', 'logins', 'user_events', 'chain_transfers', 'feedback', 'kyc_reviews']) {
+    for (const table of [
+      'trades',
+      'deposits',
+      'withdrawals',
+      'logins',
+      'user_events',
+      'chain_transfers',
+      'feedback',
+      'kyc_reviews',
+    ]) {
       const ratio = main.counts[table]! / small.counts[table]!;
       expect(ratio, table).toBeGreaterThan(1.6);
       expect(ratio, table).toBeLessThan(2.5);
@@ -359,7 +418,12 @@ describe('demo generator input checks', () => {
         generateDemoWarehouse(connection, { scale: 1, seed: 1.5, now: NOW, feedbackCsvPath: CSV }),
       ).rejects.toThrow('--seed must be an integer, got 1.5.');
       await expect(
-        generateDemoWarehouse(connection, { scale: 1, seed: 1, now: NOW, feedbackCsvPath: '/nonexistent/train.csv' }),
+        generateDemoWarehouse(connection, {
+          scale: 1,
+          seed: 1,
+          now: NOW,
+          feedbackCsvPath: '/nonexistent/train.csv',
+        }),
       ).rejects.toThrow(
         'feedbackCsvPath: /nonexistent/train.csv does not exist; the demo feedback comes from Banking77 train.csv in ../shared/data/banking77/',
       );

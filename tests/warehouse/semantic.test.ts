@@ -1,8 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, UnknownNameError } from '../../core/errors.js';
 import type { SqlConnection } from '../../warehouse/connection.js';
-import { METRIC_NAMES, METRICS, type MetricName, runMetricQuery, SOURCES } from '../../warehouse/semantic/index.js';
-import { announceSkip, HAVE_SHARED, pgliteDemo, postgresDemo, TEST_NOW, TEST_POSTGRES_URL } from '../helpers/demo-fixture.js';
+import {
+  METRIC_NAMES,
+  METRICS,
+  type MetricName,
+  runMetricQuery,
+  SOURCES,
+} from '../../warehouse/semantic/index.js';
+import {
+  announceSkip,
+  HAVE_SHARED,
+  pgliteDemo,
+  postgresDemo,
+  TEST_NOW,
+  TEST_POSTGRES_URL,
+} from '../helpers/demo-fixture.js';
 
 const RANGE = { start: '2026-10-25', end: '2026-11-24' };
 
@@ -49,20 +62,32 @@ function handSql(metric: MetricName, byCountry: boolean): string {
   }
 }
 
-async function expected(connection: SqlConnection, metric: MetricName, byCountry: boolean): Promise<Map<string, number>> {
+async function expected(
+  connection: SqlConnection,
+  metric: MetricName,
+  byCountry: boolean,
+): Promise<Map<string, number>> {
   const params: unknown[] = [`${RANGE.start}T00:00:00Z`, `${RANGE.end}T00:00:00Z`];
   if (metric === 'kyc_pending') params.push(TEST_NOW.toISOString());
-  const { rows } = await connection.query<{ key: string; value: number | null }>(handSql(metric, byCountry), params);
+  const { rows } = await connection.query<{ key: string; value: number | null }>(
+    handSql(metric, byCountry),
+    params,
+  );
   return new Map(rows.filter((row) => row.value !== null).map((row) => [String(row.key), Number(row.value)]));
 }
 
 function expectClose(actual: number | null | undefined, wanted: number | undefined, label: string): void {
   expect(actual, label).not.toBeNull();
   expect(wanted, label).toBeDefined();
-  expect(Math.abs((actual as number) - (wanted as number)), label).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(wanted as number)));
+  expect(Math.abs((actual as number) - (wanted as number)), label).toBeLessThanOrEqual(
+    1e-6 * Math.max(1, Math.abs(wanted as number)),
+  );
 }
 
-function semanticSuite(name: string, open: () => Promise<{ connection: SqlConnection; cleanup: () => Promise<void> }>): void {
+function semanticSuite(
+  name: string,
+  open: () => Promise<{ connection: SqlConnection; cleanup: () => Promise<void> }>,
+): void {
   describe(`semantic layer on ${name}`, () => {
     let connection: SqlConnection;
     let cleanup: () => Promise<void>;
@@ -77,8 +102,16 @@ function semanticSuite(name: string, open: () => Promise<{ connection: SqlConnec
       it(`${metric} total equals hand-written SQL, with and without rollups`, async () => {
         const want = (await expected(connection, metric, false)).get('all');
         for (const useRollups of [true, false]) {
-          const outcome = await runMetricQuery(connection, { metric, time_range: RANGE }, { now: TEST_NOW, useRollups });
-          expectClose(outcome.total, want ?? (metric.endsWith('_usd') || metric.endsWith('count') ? 0 : undefined), `${metric} rollups=${useRollups}`);
+          const outcome = await runMetricQuery(
+            connection,
+            { metric, time_range: RANGE },
+            { now: TEST_NOW, useRollups },
+          );
+          expectClose(
+            outcome.total,
+            want ?? (metric.endsWith('_usd') || metric.endsWith('count') ? 0 : undefined),
+            `${metric} rollups=${useRollups}`,
+          );
         }
       });
 
@@ -94,16 +127,25 @@ function semanticSuite(name: string, open: () => Promise<{ connection: SqlConnec
               { now: TEST_NOW, useRollups, maxRows: 1000 },
             );
             expect(outcome.rows.length, `${metric} rows`).toBe(want.size);
-            for (const row of outcome.rows) expectClose(row.value, want.get(String(row['country'])), `${metric} ${row['country']}`);
+            for (const row of outcome.rows)
+              expectClose(row.value, want.get(String(row['country'])), `${metric} ${row['country']}`);
           }
         });
       }
     }
 
     it('uses a rollup for a daily trading volume by country and not for active traders', async () => {
-      const volume = await runMetricQuery(connection, { metric: 'trading_volume_usd', time_range: RANGE, group_by: ['country', 'day'] }, { now: TEST_NOW });
+      const volume = await runMetricQuery(
+        connection,
+        { metric: 'trading_volume_usd', time_range: RANGE, group_by: ['country', 'day'] },
+        { now: TEST_NOW },
+      );
       expect(volume.statements[0]!.rollup).toBe('rollup_trades_daily__country');
-      const traders = await runMetricQuery(connection, { metric: 'active_traders', time_range: RANGE }, { now: TEST_NOW });
+      const traders = await runMetricQuery(
+        connection,
+        { metric: 'active_traders', time_range: RANGE },
+        { now: TEST_NOW },
+      );
       expect(traders.statements[0]!.rollup).toBeUndefined();
     });
 
@@ -116,32 +158,68 @@ function semanticSuite(name: string, open: () => Promise<{ connection: SqlConnec
       const sum = outcome.rows.reduce((total, row) => total + (row.value ?? 0), 0);
       expectClose(sum, outcome.total ?? undefined, 'sum of days');
       expect(outcome.previousRange).toEqual({ start: '2026-09-25', end: '2026-10-25' });
-      const row = outcome.rows.find((candidate) => candidate.previous_value !== null && candidate.previous_value !== undefined)!;
+      const row = outcome.rows.find(
+        (candidate) => candidate.previous_value !== null && candidate.previous_value !== undefined,
+      )!;
       expect(row.change).toBeCloseTo((row.value ?? 0) - (row.previous_value ?? 0), 6);
     });
 
     it('filters by a dimension value and rejects unknown names with the closest match', async () => {
-      const all = await runMetricQuery(connection, { metric: 'trade_count', time_range: RANGE }, { now: TEST_NOW });
-      const btc = await runMetricQuery(connection, { metric: 'trade_count', time_range: RANGE, filters: { asset: 'btc' } }, { now: TEST_NOW });
+      const all = await runMetricQuery(
+        connection,
+        { metric: 'trade_count', time_range: RANGE },
+        { now: TEST_NOW },
+      );
+      const btc = await runMetricQuery(
+        connection,
+        { metric: 'trade_count', time_range: RANGE, filters: { asset: 'btc' } },
+        { now: TEST_NOW },
+      );
       expect(btc.total).toBeGreaterThan(0);
       expect(btc.total!).toBeLessThan(all.total!);
-      await expect(runMetricQuery(connection, { metric: 'trading_volum', time_range: RANGE }, { now: TEST_NOW })).rejects.toThrow(
+      await expect(
+        runMetricQuery(connection, { metric: 'trading_volum', time_range: RANGE }, { now: TEST_NOW }),
+      ).rejects.toThrow(
         /^Unknown metric 'trading_volum'\. Did you mean 'trading_volume_usd'\? Available: trading_volume_usd, trade_count/,
       );
       await expect(
-        runMetricQuery(connection, { metric: 'trade_count', time_range: RANGE, filters: { asset: 'DOGGO' } }, { now: TEST_NOW }),
+        runMetricQuery(
+          connection,
+          { metric: 'trade_count', time_range: RANGE, filters: { asset: 'DOGGO' } },
+          { now: TEST_NOW },
+        ),
       ).rejects.toBeInstanceOf(UnknownNameError);
       await expect(
-        runMetricQuery(connection, { metric: 'trade_count', time_range: RANGE, group_by: ['colour'] }, { now: TEST_NOW }),
+        runMetricQuery(
+          connection,
+          { metric: 'trade_count', time_range: RANGE, group_by: ['colour'] },
+          { now: TEST_NOW },
+        ),
       ).rejects.toThrow("Unknown dimension 'colour'.");
       await expect(
-        runMetricQuery(connection, { metric: 'new_users', time_range: RANGE, group_by: ['channel'] }, { now: TEST_NOW }),
-      ).rejects.toThrow('new_users cannot be broken down or filtered by channel; it supports: country, kyc_level, vip_tier, platform.');
+        runMetricQuery(
+          connection,
+          { metric: 'new_users', time_range: RANGE, group_by: ['channel'] },
+          { now: TEST_NOW },
+        ),
+      ).rejects.toThrow(
+        'new_users cannot be broken down or filtered by channel; it supports: country, kyc_level, vip_tier, platform.',
+      );
       await expect(
-        runMetricQuery(connection, { metric: 'trade_count', time_range: { start: '2026-11-10', end: '2026-11-02' } }, { now: TEST_NOW }),
-      ).rejects.toThrow('The time range is empty or inverted: start 2026-11-10 is not before end 2026-11-02.');
+        runMetricQuery(
+          connection,
+          { metric: 'trade_count', time_range: { start: '2026-11-10', end: '2026-11-02' } },
+          { now: TEST_NOW },
+        ),
+      ).rejects.toThrow(
+        'The time range is empty or inverted: start 2026-11-10 is not before end 2026-11-02.',
+      );
       await expect(
-        runMetricQuery(connection, { metric: 'trade_count', time_range: { start: '11/02/2026', end: '2026-11-10' } }, { now: TEST_NOW }),
+        runMetricQuery(
+          connection,
+          { metric: 'trade_count', time_range: { start: '11/02/2026', end: '2026-11-10' } },
+          { now: TEST_NOW },
+        ),
       ).rejects.toBeInstanceOf(InvalidInputError);
     });
 
@@ -169,6 +247,9 @@ if (!HAVE_SHARED) {
   if (postgresUrl) {
     semanticSuite('PostgreSQL', () => postgresDemo(postgresUrl));
   } else {
-    announceSkip('semantic layer on PostgreSQL', 'TEST_POSTGRES_URL is not set (.ci/run starts a server and sets it)');
+    announceSkip(
+      'semantic layer on PostgreSQL',
+      'TEST_POSTGRES_URL is not set (.ci/run starts a server and sets it)',
+    );
   }
 }

@@ -14,8 +14,8 @@ import type { Population } from './population.js';
 import {
   ASSETS,
   CLUSTER_WEIGHTS,
-  COUNTRIES,
   type Cluster,
+  COUNTRIES,
   type Country,
   FEE_SCHEDULE,
   MARKETS,
@@ -139,7 +139,9 @@ const CLUSTER_ASSETS: Readonly<Record<Cluster, readonly number[]>> = {
 ASSETS.forEach((item, index) => {
   (CLUSTER_ASSETS[item.cluster] as number[]).push(index);
 });
-const TRADABLE_ASSETS = ASSETS.map((_item, index) => index).filter((index) => ASSETS[index]!.cluster !== 'stable');
+const TRADABLE_ASSETS = ASSETS.map((_item, index) => index).filter(
+  (index) => ASSETS[index]!.cluster !== 'stable',
+);
 const PRODUCT_INDEX = new Map(PRODUCTS.map((item, index) => [item.productId, ASSET_COUNT + index]));
 const EARN_BY_ASSET = new Map<number, number[]>();
 PRODUCTS.forEach((item, index) => {
@@ -194,7 +196,10 @@ export function planActivity(
   const perUnit = total > 0 ? totalTrades / total : 0;
   const tradeCount = new Int32Array(count);
   for (let user = 0; user < count; user++) {
-    const expected = Math.min(9000, weight[user]! * ((activeTo[user]! - activeFrom[user]!) / DAY_MS) * perUnit);
+    const expected = Math.min(
+      9000,
+      weight[user]! * ((activeTo[user]! - activeFrom[user]!) / DAY_MS) * perUnit,
+    );
     tradeCount[user] = Math.floor(expected) + (random.next() < expected % 1 ? 1 : 0);
   }
   return { activeFrom, activeTo, tradeCount };
@@ -212,7 +217,9 @@ export function createProfile(
   const country = COUNTRIES[countryIndex]!;
   const vip = population.vipTier[user]!;
   // Interest clusters: one or two, biased by country taste.
-  const clusterWeights = TASTE_CLUSTERS.map((cluster) => CLUSTER_WEIGHTS[cluster] * (country.taste?.[cluster] ?? 1));
+  const clusterWeights = TASTE_CLUSTERS.map(
+    (cluster) => CLUSTER_WEIGHTS[cluster] * (country.taste?.[cluster] ?? 1),
+  );
   const first = pickIndex(random, clusterWeights);
   const clusters = [first];
   if (random.next() < 0.5) {
@@ -238,7 +245,13 @@ export function createProfile(
     const members = CLUSTER_ASSETS[TASTE_CLUSTERS[clusterIndex]!];
     const picks = position === 0 ? 1 + poisson(random, 1.6) : 1 + poisson(random, 0.6);
     for (let pick = 0; pick < picks; pick++) {
-      const asset = members[pickIndex(random, members.map((index) => ASSETS[index]!.popularity))]!;
+      const asset =
+        members[
+          pickIndex(
+            random,
+            members.map((index) => ASSETS[index]!.popularity),
+          )
+        ]!;
       add(asset, (position === 0 ? 2.5 : 1.2) * (0.5 + random.next()));
     }
   });
@@ -247,19 +260,22 @@ export function createProfile(
 
   const platform = population.platform[user]!;
   const devices: number[] = [];
-  const deviceCount = platform === 3 ? 1 : 1 + (random.next() < 0.35 ? 1 : 0) + (random.next() < 0.08 ? 1 : 0);
+  const deviceCount =
+    platform === 3 ? 1 : 1 + (random.next() < 0.35 ? 1 : 0) + (random.next() < 0.08 ? 1 : 0);
   for (let index = 0; index < deviceCount; index++) {
     const devicePlatform = index === 0 ? platform : random.int(0, 2);
     devices.push(newDevice(context, random, devicePlatform));
   }
-  const futuresShare = platform === 3 ? uniform(random, 0.3, 0.9) : random.next() < 0.35 ? uniform(random, 0.1, 0.8) : 0;
+  const futuresShare =
+    platform === 3 ? uniform(random, 0.3, 0.9) : random.next() < 0.35 ? uniform(random, 0.1, 0.8) : 0;
   const marginShare = random.next() < 0.12 ? uniform(random, 0.05, 0.3) : 0;
   return {
     user,
     country,
     activeFrom: plan.activeFrom[user]!,
     activeTo: plan.activeTo[user]!,
-    canTrade: !Number.isNaN(population.kycApproved[user]!) && population.kycApproved[user]! < context.time.nowMs,
+    canTrade:
+      !Number.isNaN(population.kycApproved[user]!) && population.kycApproved[user]! < context.time.nowMs,
     sizeScale: logNormal(random, Math.log(110), 0.85) * VIP_SIZE[vip]!,
     futuresShare,
     marginShare,
@@ -330,7 +346,8 @@ export function simulateBackground(
       let when: number;
       if (index === 0) {
         when = activeFrom + exponential(random, 6 * HOUR_MS);
-        if (firstTrade !== undefined && when >= firstTrade) when = firstTrade - uniform(random, 5, 120) * MINUTE_MS;
+        if (firstTrade !== undefined && when >= firstTrade)
+          when = firstTrade - uniform(random, 5, 120) * MINUTE_MS;
         when = Math.max(activeFrom + MINUTE_MS, when);
       } else {
         when = time.sampleActivity(random, activeFrom, activeTo, offset);
@@ -343,7 +360,14 @@ export function simulateBackground(
         const later = when + 6 * HOUR_MS + logNormal(random, Math.log(4 * DAY_MS), 1.2);
         if (later < activeTo && later < time.nowMs) {
           draft.withdrawals.push(
-            backgroundWithdrawal(context, profile, random, later, deposit.amountUsd * uniform(random, 0.15, 1.1), deposit.asset),
+            backgroundWithdrawal(
+              context,
+              profile,
+              random,
+              later,
+              deposit.amountUsd * uniform(random, 0.15, 1.1),
+              deposit.asset,
+            ),
           );
         }
       }
@@ -366,14 +390,20 @@ export function simulateBackground(
   const sessionEnd = profile.canTrade ? activeTo : Math.min(activeTo, created + 60 * DAY_MS);
   for (let index = 0; index < sessions; index++) {
     if (sessionEnd <= created) break;
-    draft.logins.push(backgroundLogin(context, profile, random, time.sampleActivity(random, created, sessionEnd, offset)));
+    draft.logins.push(
+      backgroundLogin(context, profile, random, time.sampleActivity(random, created, sessionEnd, offset)),
+    );
   }
   for (const withdrawal of draft.withdrawals) {
-    draft.logins.push(backgroundLogin(context, profile, random, withdrawal.time - uniform(random, 1, 25) * MINUTE_MS));
+    draft.logins.push(
+      backgroundLogin(context, profile, random, withdrawal.time - uniform(random, 1, 25) * MINUTE_MS),
+    );
   }
   for (const deposit of draft.deposits) {
     if (random.next() < 0.4) {
-      draft.logins.push(backgroundLogin(context, profile, random, deposit.time - uniform(random, 1, 60) * MINUTE_MS));
+      draft.logins.push(
+        backgroundLogin(context, profile, random, deposit.time - uniform(random, 1, 60) * MINUTE_MS),
+      );
     }
   }
   // A trip abroad now and then (never to a listed jurisdiction: those are planted on purpose).
@@ -391,7 +421,8 @@ export function simulateBackground(
     }
   }
   // Logins never precede sign-up.
-  for (const login of draft.logins) login.time = Math.max(created + 1000, Math.min(time.nowMs - 1000, login.time));
+  for (const login of draft.logins)
+    login.time = Math.max(created + 1000, Math.min(time.nowMs - 1000, login.time));
   return draft;
 }
 
@@ -430,8 +461,8 @@ export function backgroundDeposit(
     source < 0.68
       ? context.addresses.wallet(profile.user, chain)
       : source < 0.95
-        ? pickLabelled(context, random, 'exchange', chain) ?? context.addresses.wallet(profile.user, chain)
-        : pickLabelled(context, random, 'defi', chain) ?? context.addresses.wallet(profile.user, chain);
+        ? (pickLabelled(context, random, 'exchange', chain) ?? context.addresses.wallet(profile.user, chain))
+        : (pickLabelled(context, random, 'defi', chain) ?? context.addresses.wallet(profile.user, chain));
   return {
     time: when,
     asset,
@@ -467,8 +498,8 @@ export function backgroundWithdrawal(
     target < 0.93
       ? context.addresses.wallet(profile.user, chain)
       : target < 0.97
-        ? pickLabelled(context, random, 'gambling', chain) ?? context.addresses.wallet(profile.user, chain)
-        : pickLabelled(context, random, 'defi', chain) ?? context.addresses.wallet(profile.user, chain);
+        ? (pickLabelled(context, random, 'gambling', chain) ?? context.addresses.wallet(profile.user, chain))
+        : (pickLabelled(context, random, 'defi', chain) ?? context.addresses.wallet(profile.user, chain));
   return {
     time: when,
     asset,
@@ -493,7 +524,8 @@ export function backgroundLogin(
   let device = profile.devices[random.next() < 0.78 ? 0 : random.int(0, profile.devices.length - 1)]!;
   const partner = population.household[profile.user]!;
   // Households share one device (the first member's main device) for part of their logins.
-  if (partner >= 0 && random.next() < 0.3) device = householdDevice(context, Math.min(partner, profile.user), random);
+  if (partner >= 0 && random.next() < 0.3)
+    device = householdDevice(context, Math.min(partner, profile.user), random);
   const ip = random.next() < 0.7 ? profile.homeIp : randomIp(random, profile.homeIpCountry);
   return {
     time: when,
@@ -560,7 +592,8 @@ function niceRound(value: number): number {
   const magnitude = 10 ** Math.floor(Math.log10(Math.max(1, value)));
   const steps = [1, 2, 2.5, 5, 10];
   let best = magnitude;
-  for (const step of steps) if (Math.abs(step * magnitude - value) < Math.abs(best - value)) best = step * magnitude;
+  for (const step of steps)
+    if (Math.abs(step * magnitude - value) < Math.abs(best - value)) best = step * magnitude;
   return best;
 }
 
@@ -596,7 +629,8 @@ export function flushUser(
     let asset: number;
     if (mode === TRADE_MODE.sprayer) asset = TRADABLE_ASSETS[random.int(0, TRADABLE_ASSETS.length - 1)]!;
     else if (mode === TRADE_MODE.night) asset = nightPool[random.int(0, nightPool.length - 1)]!;
-    else if (mode === TRADE_MODE.whale) asset = random.next() < 0.6 ? BTC : random.next() < 0.6 ? ETH : profile.portfolio[0]!;
+    else if (mode === TRADE_MODE.whale)
+      asset = random.next() < 0.6 ? BTC : random.next() < 0.6 ? ETH : profile.portfolio[0]!;
     else asset = profile.portfolio[pickIndex(random, profile.portfolioWeights as number[])]!;
     const markets = MARKET_OF_ASSET[asset]!;
     let market = markets[1] >= 0 && random.next() < 0.12 ? markets[1] : markets[0];
@@ -655,7 +689,8 @@ export function flushUser(
   }
 
   for (const deposit of draft.deposits) flushTransfer(context, context.deposits, deposit, user, true);
-  for (const withdrawal of draft.withdrawals) flushTransfer(context, context.withdrawals, withdrawal, user, false);
+  for (const withdrawal of draft.withdrawals)
+    flushTransfer(context, context.withdrawals, withdrawal, user, false);
   for (const login of draft.logins) {
     context.logins.user.push(userId);
     context.logins.time.push(login.time);
@@ -695,7 +730,10 @@ function flushTransfer(
 ): void {
   const asset = ASSETS[transfer.asset]!;
   const price = context.time.priceAt(transfer.asset, transfer.time);
-  const amount = Math.max(10 ** -Math.max(asset.decimals, 2), roundTo(transfer.amountUsd / price, Math.max(asset.decimals, 2)));
+  const amount = Math.max(
+    10 ** -Math.max(asset.decimals, 2),
+    roundTo(transfer.amountUsd / price, Math.max(asset.decimals, 2)),
+  );
   // The USD value follows the rounded amount; planted amounts are in stablecoins or re-checked by the guards.
   const amountUsd = asset.cluster === 'stable' ? roundTo(amount, 2) : roundTo(amount * price, 2);
   transfer.amountUsd = amountUsd;
@@ -735,19 +773,34 @@ function generateEvents(
     const views = 1 + poisson(random, 0.5);
     // Views shortly before the first trade of the asset (never before sign-up).
     const room = Math.max(1000, Math.min(3 * DAY_MS, first - created - MINUTE_MS));
-    for (let index = 0; index < views; index++) events.push(user, first - 1000 - random.next() * room, asset, 0);
+    for (let index = 0; index < views; index++)
+      events.push(user, first - 1000 - random.next() * room, asset, 0);
   }
   const tradeCount = draft.tradeTimes.length;
-  const explorations = profile.canTrade ? poisson(random, 1 + 0.9 * Math.log1p(tradeCount)) : random.int(1, 4);
+  const explorations = profile.canTrade
+    ? poisson(random, 1 + 0.9 * Math.log1p(tradeCount))
+    : random.int(1, 4);
   for (let index = 0; index < explorations; index++) {
     let asset: number;
     const roll = random.next();
     if (roll < 0.72) {
       const cluster = profile.clusters[roll < 0.5 || profile.clusters.length === 1 ? 0 : 1]!;
       const members = CLUSTER_ASSETS[TASTE_CLUSTERS[cluster]!];
-      asset = members[pickIndex(random, members.map((member) => ASSETS[member]!.popularity))]!;
+      asset =
+        members[
+          pickIndex(
+            random,
+            members.map((member) => ASSETS[member]!.popularity),
+          )
+        ]!;
     } else {
-      asset = TRADABLE_ASSETS[pickIndex(random, TRADABLE_ASSETS.map((member) => ASSETS[member]!.popularity))]!;
+      asset =
+        TRADABLE_ASSETS[
+          pickIndex(
+            random,
+            TRADABLE_ASSETS.map((member) => ASSETS[member]!.popularity),
+          )
+        ]!;
     }
     events.push(user, time.sampleActivity(random, created, end, offset), asset, 0);
   }

@@ -107,7 +107,8 @@ export class UserAddressBook {
     }
     const count = this.walletCounts.get(key)!;
     // Mostly the first wallet; a second or third one now and then.
-    const slot = list.length === 0 ? 0 : this.random.next() < 0.8 ? 0 : Math.floor(this.random.next() * count);
+    const slot =
+      list.length === 0 ? 0 : this.random.next() < 0.8 ? 0 : Math.floor(this.random.next() * count);
     while (list.length <= slot) list.push(this.factory.address(CHAINS[chain]!));
     return list[slot]!;
   }

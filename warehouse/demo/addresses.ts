@@ -354,7 +354,8 @@ export function segwitDecode(
   const lower = address.toLowerCase();
   if (address !== lower && address !== address.toUpperCase()) return undefined;
   const separator = lower.lastIndexOf('1');
-  if (separator < 1 || lower.slice(0, separator) !== hrp || lower.length - separator - 1 < 6) return undefined;
+  if (separator < 1 || lower.slice(0, separator) !== hrp || lower.length - separator - 1 < 6)
+    return undefined;
   const data: number[] = [];
   for (const character of lower.slice(separator + 1)) {
     const value = BECH32_ALPHABET.indexOf(character);

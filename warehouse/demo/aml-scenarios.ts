@@ -288,8 +288,15 @@ export function planScenarios(
     const latestCreated = Math.max(...members.map((user) => population.created[user]!));
     const start = Math.max(windowStart + DAY_MS, latestCreated + DAY_MS);
     if (start > time.nowMs - 3 * DAY_MS) continue;
-    const group: SharedGroup = { members, start, country: population.country[members[0]!]!, device: -1, ip: 0 };
-    for (const user of members) roles.set(user, { scenario: 'shared_device', kind: 'device_farm', nearMiss: false, group });
+    const group: SharedGroup = {
+      members,
+      start,
+      country: population.country[members[0]!]!,
+      device: -1,
+      ip: 0,
+    };
+    for (const user of members)
+      roles.set(user, { scenario: 'shared_device', kind: 'device_farm', nearMiss: false, group });
     clustered += members.length;
   }
 
@@ -305,14 +312,20 @@ export function planScenarios(
     return true;
   });
   take(established, counts.outliers, (user, index) => {
-    roles.set(user, { scenario: 'outlier', kind: OUTLIER_KINDS[index % OUTLIER_KINDS.length]!, nearMiss: false });
+    roles.set(user, {
+      scenario: 'outlier',
+      kind: OUTLIER_KINDS[index % OUTLIER_KINDS.length]!,
+      nearMiss: false,
+    });
     return true;
   });
   // High-risk travellers must not come from the listed country they log in from; the plan only
   // excludes that at planting time, which always finds another listed country.
   take(established, Math.max(3, Math.round(60 * scale)), simple('structuring', 'single_in_band', true));
-  for (const kind of NEAR_MISS_KINDS.structuring.slice(1)) take(established, counts.nearMisses, simple('structuring', kind, true));
-  for (const kind of NEAR_MISS_KINDS.rapid_movement) take(established, counts.nearMisses, simple('rapid_movement', kind, true));
+  for (const kind of NEAR_MISS_KINDS.structuring.slice(1))
+    take(established, counts.nearMisses, simple('structuring', kind, true));
+  for (const kind of NEAR_MISS_KINDS.rapid_movement)
+    take(established, counts.nearMisses, simple('rapid_movement', kind, true));
   for (const kind of NEAR_MISS_KINDS.high_risk_jurisdiction) {
     take(established, counts.nearMisses, simple('high_risk_jurisdiction', kind, true));
   }
@@ -338,7 +351,8 @@ export function planScenarios(
     const members = list.splice(0, size);
     const start = uniform(random, windowStart + DAY_MS, time.nowMs - 20 * DAY_MS);
     const shared: SharedGroup = { members, start, country, device: -1, ip: 0 };
-    for (const user of members) roles.set(user, { scenario: 'shared_device', kind: 'shared_ip', nearMiss: true, group: shared });
+    for (const user of members)
+      roles.set(user, { scenario: 'shared_device', kind: 'shared_ip', nearMiss: true, group: shared });
   }
   return { roles, activeToOverride, windowStart };
 }
@@ -433,7 +447,13 @@ class Planter {
     this.windowStart = state.windowStart;
   }
 
-  private deposit(when: number, asset: number, amountUsd: number, counterparty?: string, chain?: number): TransferDraft {
+  private deposit(
+    when: number,
+    asset: number,
+    amountUsd: number,
+    counterparty?: string,
+    chain?: number,
+  ): TransferDraft {
     const rail = chain ?? chainFor(this.random, asset, this.profile.country);
     const transfer: TransferDraft = {
       time: when,
@@ -451,7 +471,13 @@ class Planter {
     return transfer;
   }
 
-  private withdrawal(when: number, asset: number, amountUsd: number, counterparty?: string, chain?: number): TransferDraft {
+  private withdrawal(
+    when: number,
+    asset: number,
+    amountUsd: number,
+    counterparty?: string,
+    chain?: number,
+  ): TransferDraft {
     const rail = chain ?? chainFor(this.random, asset, this.profile.country);
     const transfer: TransferDraft = {
       time: when,
@@ -489,8 +515,23 @@ class Planter {
     return login;
   }
 
-  private edge(chain: number, from: string, to: string, asset: number, amountUsd: number, time: number): void {
-    const edge: PlantedEdge = { chain, from, to, asset, amountUsd: Math.round(amountUsd * 100) / 100, time, index: -1 };
+  private edge(
+    chain: number,
+    from: string,
+    to: string,
+    asset: number,
+    amountUsd: number,
+    time: number,
+  ): void {
+    const edge: PlantedEdge = {
+      chain,
+      from,
+      to,
+      asset,
+      amountUsd: Math.round(amountUsd * 100) / 100,
+      time,
+      index: -1,
+    };
     this.state.edges.push(edge);
     this.record.edges.push(edge);
   }
@@ -519,7 +560,7 @@ class Planter {
   private bandAmount(asset: number, low: number, high: number): number {
     if (ASSETS[asset]!.cluster === 'stable') {
       return this.random.next() < 0.4
-        ? Math.min(high, low + Math.round((high - low) * this.random.next() / 50) * 50)
+        ? Math.min(high, low + Math.round(((high - low) * this.random.next()) / 50) * 50)
         : uniform(this.random, low, high);
     }
     // Rounding the coin amount moves the USD value by well under a dollar; stay 25 USD inside.
@@ -534,7 +575,11 @@ class Planter {
     const source = (chain: number): string => {
       const list = sources.get(chain) ?? [];
       if (list.length === 0 || (list.length < maxSources && this.random.next() < 0.4)) {
-        list.push(this.random.next() < 0.5 ? this.context.addresses.wallet(this.profile.user, chain) : this.context.addresses.fresh(chain));
+        list.push(
+          this.random.next() < 0.5
+            ? this.context.addresses.wallet(this.profile.user, chain)
+            : this.context.addresses.fresh(chain),
+        );
       }
       sources.set(chain, list);
       return list[this.random.int(0, list.length - 1)]!;
@@ -555,25 +600,36 @@ class Planter {
     const clustered = (count: number, spanDays: number): number[] => {
       const start = this.start(spanDays, 2);
       return Array.from({ length: count }, (_value, index) =>
-        index === 0 ? start : index === count - 1 ? start + spanDays * DAY_MS : start + this.random.next() * spanDays * DAY_MS,
+        index === 0
+          ? start
+          : index === count - 1
+            ? start + spanDays * DAY_MS
+            : start + this.random.next() * spanDays * DAY_MS,
       );
     };
     const fourOrFive = (): number => 4 + (this.random.next() < 0.5 ? 1 : 0);
     switch (kind) {
       case 'planted': {
-        const count = 4 + (this.random.next() < 0.45 ? 1 : 0) + (this.random.next() < 0.2 ? 1 : 0) + (this.random.next() < 0.08 ? 1 : 0);
+        const count =
+          4 +
+          (this.random.next() < 0.45 ? 1 : 0) +
+          (this.random.next() < 0.2 ? 1 : 0) +
+          (this.random.next() < 0.08 ? 1 : 0);
         plant(clustered(count, uniform(this.random, 1.5, 6)), band);
         // The money usually leaves again a few days later, in one piece.
         if (this.random.next() < 0.7) {
           const total = this.record.deposits.reduce((sum, deposit) => sum + deposit.amountUsd, 0);
           const when = this.record.deposits.at(-1)!.time + uniform(this.random, 1, 4) * DAY_MS;
-          if (when < this.nowMs - HOUR_MS) this.withdrawal(when, USDT, total * uniform(this.random, 0.5, 0.95));
+          if (when < this.nowMs - HOUR_MS)
+            this.withdrawal(when, USDT, total * uniform(this.random, 0.5, 0.95));
         }
         break;
       }
       case 'single_in_band': {
         const asset = this.stableOrMajor(0.85);
-        plant([this.start(0, 1)], () => (ASSETS[asset]!.cluster === 'stable' && this.random.next() < 0.5 ? 9_600 : band(asset)));
+        plant([this.start(0, 1)], () =>
+          ASSETS[asset]!.cluster === 'stable' && this.random.next() < 0.5 ? 9_600 : band(asset),
+        );
         break;
       }
       case 'three_in_band':
@@ -588,10 +644,14 @@ class Planter {
         break;
       }
       case 'above_threshold':
-        plant(clustered(fourOrFive(), uniform(this.random, 1, 5)), (asset) => this.bandAmount(asset, 10_000, 10_900));
+        plant(clustered(fourOrFive(), uniform(this.random, 1, 5)), (asset) =>
+          this.bandAmount(asset, 10_000, 10_900),
+        );
         break;
       case 'below_band':
-        plant(clustered(fourOrFive(), uniform(this.random, 1, 5)), (asset) => this.bandAmount(asset, 8_000, 8_900));
+        plant(clustered(fourOrFive(), uniform(this.random, 1, 5)), (asset) =>
+          this.bandAmount(asset, 8_000, 8_900),
+        );
         break;
     }
   }
@@ -599,7 +659,10 @@ class Planter {
   rapidMovement(kind: string): void {
     const cycles =
       kind === 'planted'
-        ? 3 + (this.random.next() < 0.4 ? 1 : 0) + (this.random.next() < 0.15 ? 1 : 0) + (this.random.next() < 0.05 ? 1 : 0)
+        ? 3 +
+          (this.random.next() < 0.4 ? 1 : 0) +
+          (this.random.next() < 0.15 ? 1 : 0) +
+          (this.random.next() < 0.05 ? 1 : 0)
         : kind === 'two_round_trips'
           ? 2
           : 3 + (this.random.next() < 0.4 ? 1 : 0);
@@ -607,7 +670,9 @@ class Planter {
     // Spacing keeps every planted sequence inside the window: 3 round trips take at most 5.5 days, 6 at
     // most 14; slow ones up to 7.7 days per cycle; spread-out ones 16–24 days apart.
     const spacingDays =
-      kind === 'spread_out' ? () => uniform(this.random, 16, 24) : () => uniform(this.random, 0.3, fast ? 2.5 : 1.5);
+      kind === 'spread_out'
+        ? () => uniform(this.random, 16, 24)
+        : () => uniform(this.random, 0.3, fast ? 2.5 : 1.5);
     const totalDays = kind === 'spread_out' ? 50 : kind === 'slow_withdrawal' ? cycles * 7.8 : 15;
     let clock = this.start(totalDays, 1);
     const exit = this.context.addresses.fresh(CHAINS.indexOf('tron'));
@@ -642,27 +707,39 @@ class Planter {
     const busy = (when: number): void => {
       this.draft.tradeTimes.push(when);
       this.draft.tradeModes.push(TRADE_MODE.normal);
-      this.login(when - uniform(this.random, 2, 30) * MINUTE_MS, false);
+      const created = this.context.population.created[this.profile.user]!;
+      this.login(Math.max(created + 1000, when - uniform(this.random, 2, 30) * MINUTE_MS), false);
     };
     const times = activityTimes(this.draft, false).filter((time) => time < gapStart);
-    const points = [Math.max(this.profile.activeFrom, times[0] ?? this.profile.activeFrom), ...times, gapStart];
+    const points = [
+      Math.max(this.profile.activeFrom, times[0] ?? this.profile.activeFrom),
+      ...times,
+      gapStart,
+    ];
     for (let index = 1; index < points.length; index++) {
       const gap = points[index]! - points[index - 1]!;
-      for (let step = 150 * DAY_MS; step < gap - 30 * DAY_MS; step += 150 * DAY_MS) busy(points[index - 1]! + step);
+      for (let step = 150 * DAY_MS; step < gap - 30 * DAY_MS; step += 150 * DAY_MS)
+        busy(points[index - 1]! + step);
     }
     busy(gapStart - uniform(this.random, 0.5, 8) * DAY_MS);
     const balance = (): number =>
       this.draft.deposits.filter((item) => item.status === 0).reduce((sum, item) => sum + item.amountUsd, 0) -
-      this.draft.withdrawals.filter((item) => item.status === 0).reduce((sum, item) => sum + item.amountUsd, 0);
+      this.draft.withdrawals
+        .filter((item) => item.status === 0)
+        .reduce((sum, item) => sum + item.amountUsd, 0);
     if (balance() < 1_500) {
-      const when = Math.max(this.profile.activeFrom + HOUR_MS, gapStart - uniform(this.random, 2, 20) * DAY_MS);
+      const when = Math.max(
+        this.profile.activeFrom + HOUR_MS,
+        gapStart - uniform(this.random, 2, 20) * DAY_MS,
+      );
       this.deposit(when, USDT, this.amountAwayFromBand(2_000, 40_000));
       this.login(when - uniform(this.random, 2, 30) * MINUTE_MS, false);
       // Everything before the gap must really be before it.
       this.record.deposits.length = 0;
     }
     const history = balance();
-    const device = this.random.next() < 0.4 ? newDevice(this.context, this.random, this.random.int(0, 2)) : undefined;
+    const device =
+      this.random.next() < 0.4 ? newDevice(this.context, this.random, this.random.int(0, 2)) : undefined;
     this.login(at, true, device === undefined ? {} : { device });
     this.record.plantedAt = at;
     const lastActivity = Math.max(
@@ -680,7 +757,13 @@ class Planter {
         if (role.kind === 'drain' && this.random.next() < 0.25) {
           let amount = Math.max(5_000, history * uniform(this.random, 1, 2.5));
           if (amount >= 8_500 && amount < 10_500) amount = uniform(this.random, 10_500, 12_000);
-          this.deposit(when, USDT, amount, this.context.addresses.fresh(CHAINS.indexOf('tron')), CHAINS.indexOf('tron'));
+          this.deposit(
+            when,
+            USDT,
+            amount,
+            this.context.addresses.fresh(CHAINS.indexOf('tron')),
+            CHAINS.indexOf('tron'),
+          );
         } else {
           this.withdrawal(when, this.stableOrMajor(0.6), history * uniform(this.random, 0.93, 1));
         }
@@ -692,7 +775,9 @@ class Planter {
       case 'no_transfer': {
         const trades = this.random.int(2, 6);
         for (let index = 0; index < trades; index++) {
-          this.draft.tradeTimes.push(Math.min(this.nowMs - MINUTE_MS, at + uniform(this.random, 10, 3 * 24 * 60) * MINUTE_MS));
+          this.draft.tradeTimes.push(
+            Math.min(this.nowMs - MINUTE_MS, at + uniform(this.random, 10, 3 * 24 * 60) * MINUTE_MS),
+          );
           this.draft.tradeModes.push(TRADE_MODE.normal);
         }
         this.login(Math.min(this.nowMs - MINUTE_MS, at + uniform(this.random, 1, 5) * DAY_MS), false);
@@ -709,7 +794,9 @@ class Planter {
     else {
       const candidates = HIGH_RISK_IP_COUNTRIES.filter((index) => IP_COUNTRIES[index] !== homeCode);
       // Iran, Myanmar and Syria dominate real-world hits; the rest are rarer.
-      const weights = candidates.map((index) => ({ IR: 5, MM: 3, SY: 2, KP: 1, VE: 2, LB: 2, YE: 1 })[IP_COUNTRIES[index]!] ?? 0.6);
+      const weights = candidates.map(
+        (index) => ({ IR: 5, MM: 3, SY: 2, KP: 1, VE: 2, LB: 2, YE: 1 })[IP_COUNTRIES[index]!] ?? 0.6,
+      );
       let target = this.random.next() * weights.reduce((sum, value) => sum + value, 0);
       destination = candidates[candidates.length - 1]!;
       for (let index = 0; index < candidates.length; index++) {
@@ -723,7 +810,8 @@ class Planter {
     const days = uniform(this.random, 1, 5);
     const start = this.start(days + 2, 1);
     const ip = randomIp(this.random, destination);
-    const device = this.random.next() < 0.3 ? newDevice(this.context, this.random, this.random.int(0, 2)) : undefined;
+    const device =
+      this.random.next() < 0.3 ? newDevice(this.context, this.random, this.random.int(0, 2)) : undefined;
     const count = this.random.int(2, 6);
     const logins: LoginDraft[] = [];
     for (let index = 0; index < count; index++) {
@@ -750,7 +838,10 @@ class Planter {
     const transfers = this.random.int(1, 2);
     for (let index = 0; index < transfers; index++) {
       const anchor = logins[this.random.int(0, logins.length - 1)]!;
-      const when = Math.min(this.nowMs - HOUR_MS, anchor.time + uniform(this.random, 10, 36 * 60) * MINUTE_MS);
+      const when = Math.min(
+        this.nowMs - HOUR_MS,
+        anchor.time + uniform(this.random, 10, 36 * 60) * MINUTE_MS,
+      );
       const amount = this.amountAwayFromBand(500, 25_000);
       if (this.random.next() < 0.7) this.withdrawal(when, this.stableOrMajor(0.7), amount);
       else this.deposit(when, this.stableOrMajor(0.7), amount);
@@ -767,11 +858,15 @@ class Planter {
     const asset = chain === bitcoin ? BTC : chain === tron ? USDT : this.random.next() < 0.5 ? ETH : USDT;
     const tainted = (): string => {
       const label = this.random.next() < 0.55 ? 'mixer' : 'sanctioned';
-      return pickLabelled(this.context, this.random, label, chain) ?? pickLabelled(this.context, this.random, 'sanctioned', chain)!;
+      return (
+        pickLabelled(this.context, this.random, label, chain) ??
+        pickLabelled(this.context, this.random, 'sanctioned', chain)!
+      );
     };
     const fresh = (): string => this.context.addresses.fresh(chain);
     const before = (hours: number): number => when - uniform(this.random, 1, hours) * HOUR_MS;
-    const after = (hours: number): number => Math.min(this.nowMs - MINUTE_MS, when + uniform(this.random, 1, hours) * HOUR_MS);
+    const after = (hours: number): number =>
+      Math.min(this.nowMs - MINUTE_MS, when + uniform(this.random, 1, hours) * HOUR_MS);
     let path: string[] = [];
     switch (kind) {
       case 'direct_deposit': {
@@ -793,10 +888,18 @@ class Planter {
         const first = fresh();
         const second = fresh();
         const firstTime = before(120);
-        this.edge(chain, source, first, asset, amount * uniform(this.random, 1.02, 1.1), firstTime - 2 * HOUR_MS);
+        this.edge(
+          chain,
+          source,
+          first,
+          asset,
+          amount * uniform(this.random, 1.02, 1.1),
+          firstTime - 2 * HOUR_MS,
+        );
         this.edge(chain, first, second, asset, amount * uniform(this.random, 1, 1.02), firstTime);
         // Layering sometimes loops funds back before they reach the exchange.
-        if (this.random.next() < 0.5) this.edge(chain, second, first, asset, amount * 0.05, firstTime + HOUR_MS);
+        if (this.random.next() < 0.5)
+          this.edge(chain, second, first, asset, amount * 0.05, firstTime + HOUR_MS);
         this.deposit(when, asset, amount, second, chain);
         path = [source, first, second];
         break;
@@ -822,8 +925,23 @@ class Planter {
         this.withdrawal(when, asset, amount, wallet, chain);
         const hop = after(48);
         this.edge(chain, wallet, middle, asset, amount * uniform(this.random, 0.9, 0.99), hop);
-        this.edge(chain, middle, target, asset, amount * uniform(this.random, 0.85, 0.9), Math.min(this.nowMs - MINUTE_MS, hop + HOUR_MS));
-        if (this.random.next() < 0.5) this.edge(chain, middle, wallet, asset, amount * 0.03, Math.min(this.nowMs - MINUTE_MS, hop + 2 * HOUR_MS));
+        this.edge(
+          chain,
+          middle,
+          target,
+          asset,
+          amount * uniform(this.random, 0.85, 0.9),
+          Math.min(this.nowMs - MINUTE_MS, hop + HOUR_MS),
+        );
+        if (this.random.next() < 0.5)
+          this.edge(
+            chain,
+            middle,
+            wallet,
+            asset,
+            amount * 0.03,
+            Math.min(this.nowMs - MINUTE_MS, hop + 2 * HOUR_MS),
+          );
         path = [wallet, middle, target];
         break;
       }
@@ -859,7 +977,13 @@ class Planter {
       case 'gambling': {
         const site = pickLabelled(this.context, this.random, 'gambling', chain)!;
         this.deposit(when, asset, amount, site, chain);
-        this.withdrawal(after(200) + 3 * HOUR_MS, asset, amount * uniform(this.random, 0.2, 0.6), site, chain);
+        this.withdrawal(
+          after(200) + 3 * HOUR_MS,
+          asset,
+          amount * uniform(this.random, 0.2, 0.6),
+          site,
+          chain,
+        );
         path = [site];
         break;
       }
@@ -902,9 +1026,11 @@ class Planter {
   outlier(kind: string): void {
     const offset = this.profile.country.utcOffset;
     const time = this.context.time;
-    const windowTime = (): number => time.sampleActivity(this.random, this.windowStart + DAY_MS, this.nowMs - HOUR_MS, offset);
+    const windowTime = (): number =>
+      time.sampleActivity(this.random, this.windowStart + DAY_MS, this.nowMs - HOUR_MS, offset);
     const nightTime = (): number => {
-      const day = Math.floor(uniform(this.random, this.windowStart + DAY_MS, this.nowMs - DAY_MS) / DAY_MS) * DAY_MS;
+      const day =
+        Math.floor(uniform(this.random, this.windowStart + DAY_MS, this.nowMs - DAY_MS) / DAY_MS) * DAY_MS;
       const local = uniform(this.random, 1, 5);
       return day + (local - offset) * HOUR_MS + (offset > local ? DAY_MS : 0);
     };
@@ -918,8 +1044,13 @@ class Planter {
         }
         const deposits = this.random.int(2, 4);
         for (let index = 0; index < deposits; index++) {
-          const when = this.windowStart + DAY_MS + (index / deposits) * 70 * DAY_MS + this.random.next() * 5 * DAY_MS;
-          this.deposit(when, this.random.next() < 0.7 ? USDT : USDC, uniform(this.random, 300_000, 1_500_000));
+          const when =
+            this.windowStart + DAY_MS + (index / deposits) * 70 * DAY_MS + this.random.next() * 5 * DAY_MS;
+          this.deposit(
+            when,
+            this.random.next() < 0.7 ? USDT : USDC,
+            uniform(this.random, 300_000, 1_500_000),
+          );
         }
         const firstDeposit = this.record.deposits[0]!.time;
         for (let index = 0; index < this.random.int(1, 2); index++) {
@@ -938,7 +1069,8 @@ class Planter {
           this.draft.tradeModes.push(TRADE_MODE.night);
         }
         const logins = this.random.int(20, 40);
-        for (let index = 0; index < logins; index++) this.login(Math.min(this.nowMs - MINUTE_MS, nightTime()), false);
+        for (let index = 0; index < logins; index++)
+          this.login(Math.min(this.nowMs - MINUTE_MS, nightTime()), false);
         this.record.details['trades'] = trades;
         break;
       }
@@ -956,14 +1088,24 @@ class Planter {
       case 'withdrawal_spray': {
         const deposits = this.random.int(2, 3);
         for (let index = 0; index < deposits; index++) {
-          this.deposit(this.windowStart + (1 + index * 3 + this.random.next()) * DAY_MS, USDT, uniform(this.random, 40_000, 150_000));
+          this.deposit(
+            this.windowStart + (1 + index * 3 + this.random.next()) * DAY_MS,
+            USDT,
+            uniform(this.random, 40_000, 150_000),
+          );
         }
         const firstDeposit = this.record.deposits[0]!.time;
         const withdrawals = this.random.int(30, 70);
-        const assets = ['USDT', 'USDC', 'ETH', 'SOL', 'TRX', 'BNB'].map((symbol) => ASSETS.findIndex((item) => item.symbol === symbol));
+        const assets = ['USDT', 'USDC', 'ETH', 'SOL', 'TRX', 'BNB'].map((symbol) =>
+          ASSETS.findIndex((item) => item.symbol === symbol),
+        );
         for (let index = 0; index < withdrawals; index++) {
           const when = uniform(this.random, firstDeposit + DAY_MS, this.nowMs - HOUR_MS);
-          this.withdrawal(when, assets[this.random.int(0, assets.length - 1)]!, uniform(this.random, 300, 2_500));
+          this.withdrawal(
+            when,
+            assets[this.random.int(0, assets.length - 1)]!,
+            uniform(this.random, 300, 2_500),
+          );
         }
         this.record.details['withdrawals'] = withdrawals;
         break;
@@ -1011,13 +1153,17 @@ export function roundTrips<T extends TransferFact>(
   completedOnly = true,
 ): { deposit: T; withdrawal: T }[] {
   const maxDelay = AML_DEFINITIONS.rapidMovement.maxDelayMinutes * MINUTE_MS;
-  const sorted = [...withdrawals].filter((item) => !completedOnly || item.status === 0).sort((a, b) => a.time - b.time);
+  const sorted = [...withdrawals]
+    .filter((item) => !completedOnly || item.status === 0)
+    .sort((a, b) => a.time - b.time);
   const pairs: { deposit: T; withdrawal: T }[] = [];
   for (const deposit of deposits) {
     if (completedOnly && deposit.status !== 0) continue;
     const match = sorted.find(
       (item) =>
-        item.time > deposit.time && item.time <= deposit.time + maxDelay && item.amountUsd >= minRatio * deposit.amountUsd,
+        item.time > deposit.time &&
+        item.time <= deposit.time + maxDelay &&
+        item.amountUsd >= minRatio * deposit.amountUsd,
     );
     if (match) pairs.push({ deposit, withdrawal: match });
   }
@@ -1074,8 +1220,12 @@ function dormantMatchSorted(
     if (at < from || at >= to) continue;
     if (at - times[index - 1]! < minGapDays * DAY_MS) continue;
     const balance =
-      deposits.filter((item) => item.status === 0 && item.time < at).reduce((sum, item) => sum + item.amountUsd, 0) -
-      withdrawals.filter((item) => item.status === 0 && item.time < at).reduce((sum, item) => sum + item.amountUsd, 0);
+      deposits
+        .filter((item) => item.status === 0 && item.time < at)
+        .reduce((sum, item) => sum + item.amountUsd, 0) -
+      withdrawals
+        .filter((item) => item.status === 0 && item.time < at)
+        .reduce((sum, item) => sum + item.amountUsd, 0);
     const transfer = [...deposits, ...withdrawals].find(
       (item) =>
         item.status === 0 &&
@@ -1141,7 +1291,9 @@ export function guardUser(
         if (later < nowMs - MINUTE_MS) withdrawal.time = later;
         else withdrawal.amountUsd = Math.round(deposit.amountUsd * uniform(random, 0.3, 0.6) * 100) / 100;
       } else {
-        deposit.amountUsd = Math.round(Math.max(deposit.amountUsd, withdrawal.amountUsd / uniform(random, 0.55, 0.8)) * 100) / 100;
+        deposit.amountUsd =
+          Math.round(Math.max(deposit.amountUsd, withdrawal.amountUsd / uniform(random, 0.55, 0.8)) * 100) /
+          100;
         if (inBand(deposit)) moveOutOfBand(deposit);
       }
     }
@@ -1190,7 +1342,10 @@ export function guardUser(
 /** All activity times of a draft, sorted (natively, on a typed array: drafts can hold thousands of trades). */
 function activityTimes(draft: UserDraft, withLogins: boolean): Float64Array {
   const times = new Float64Array(
-    draft.tradeTimes.length + draft.deposits.length + draft.withdrawals.length + (withLogins ? draft.logins.length : 0),
+    draft.tradeTimes.length +
+      draft.deposits.length +
+      draft.withdrawals.length +
+      (withLogins ? draft.logins.length : 0),
   );
   let position = 0;
   for (const time of draft.tradeTimes) times[position++] = time;
@@ -1224,7 +1379,8 @@ export function matchedScenarios(
     if (dormantMatchSorted(withoutLogins, draft.deposits, draft.withdrawals, from, to)) {
       matched.push('dormant_reactivation_without_logins');
     }
-    if (highRiskJurisdictionMatch(logins, kycCountry, transfers, from, to)) matched.push('high_risk_jurisdiction');
+    if (highRiskJurisdictionMatch(logins, kycCountry, transfers, from, to))
+      matched.push('high_risk_jurisdiction');
     return matched;
   });
 }

@@ -64,11 +64,21 @@ export interface DemoData {
   readonly feedback: readonly FeedbackDraft[];
   readonly alerts: readonly AlertDraft[];
   readonly windowStart: number;
-  readonly spike: { readonly intent: string; readonly start: number; readonly end: number; readonly count: number };
+  readonly spike: {
+    readonly intent: string;
+    readonly start: number;
+    readonly end: number;
+    readonly count: number;
+  };
 }
 
 /** Per-user rule scenarios (evaluated per user); the rest are verified globally. */
-const PER_USER_SCENARIOS = new Set(['structuring', 'rapid_movement', 'dormant_reactivation', 'high_risk_jurisdiction']);
+const PER_USER_SCENARIOS = new Set([
+  'structuring',
+  'rapid_movement',
+  'dormant_reactivation',
+  'high_risk_jurisdiction',
+]);
 
 /** Builds the demo data and verifies the planted truth; throws if a definition does not hold exactly. */
 export function buildDemoData(options: DemoBuildOptions): DemoData {
@@ -194,7 +204,9 @@ function simulateUsers(
       if (role.scenario === 'dormant_reactivation') expected.push('dormant_reactivation_without_logins');
     }
     if (matched.join() !== expected.join()) {
-      problems.push(`user ${user + 1} (${role?.scenario ?? 'background'}/${role?.kind ?? '-'}) matches [${matched}] instead of [${expected}]`);
+      problems.push(
+        `user ${user + 1} (${role?.scenario ?? 'background'}/${role?.kind ?? '-'}) matches [${matched}] instead of [${expected}]`,
+      );
     }
     if (before.length > 0) problems.push(`user ${user + 1} matches [${before}] before the window`);
   }
@@ -215,8 +227,10 @@ function verifyGlobalScenarios(
         .map(([user]) => user),
     );
   const compare = (scenario: string, expected: Set<number>, actual: Set<number>): void => {
-    for (const user of actual) if (!expected.has(user)) problems.push(`user ${user + 1} unexpectedly matches ${scenario}`);
-    for (const user of expected) if (!actual.has(user)) problems.push(`user ${user + 1} does not match ${scenario}`);
+    for (const user of actual)
+      if (!expected.has(user)) problems.push(`user ${user + 1} unexpectedly matches ${scenario}`);
+    for (const user of expected)
+      if (!actual.has(user)) problems.push(`user ${user + 1} does not match ${scenario}`);
   };
   const exposure = exposedUsers(context, chainTransfers, scenarios.windowStart);
   compare('sanctioned_exposure', positives('sanctioned_exposure'), exposure.inWindow);

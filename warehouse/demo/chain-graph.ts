@@ -20,15 +20,29 @@ const MINUTE_MS = 60_000;
 const CHAIN_ASSETS: readonly (readonly (readonly [string, number])[])[] = CHAINS.map((chain) => {
   switch (chain) {
     case 'ethereum':
-      return [['ETH', 0.45], ['USDT', 0.35], ['USDC', 0.2]] as const;
+      return [
+        ['ETH', 0.45],
+        ['USDT', 0.35],
+        ['USDC', 0.2],
+      ] as const;
     case 'bsc':
-      return [['BNB', 0.4], ['USDT', 0.6]] as const;
+      return [
+        ['BNB', 0.4],
+        ['USDT', 0.6],
+      ] as const;
     case 'tron':
-      return [['USDT', 0.8], ['TRX', 0.2]] as const;
+      return [
+        ['USDT', 0.8],
+        ['TRX', 0.2],
+      ] as const;
     case 'bitcoin':
       return [['BTC', 1]] as const;
     case 'solana':
-      return [['SOL', 0.5], ['USDC', 0.3], ['USDT', 0.2]] as const;
+      return [
+        ['SOL', 0.5],
+        ['USDC', 0.3],
+        ['USDT', 0.2],
+      ] as const;
   }
 });
 const ASSET_INDEX = new Map(ASSETS.map((item, index) => [item.symbol, index]));
@@ -44,14 +58,24 @@ export function buildChainGraph(
 ): void {
   const { time, factory, labels } = context;
   const nowMs = time.nowMs;
-  const push = (chain: number, from: string, to: string, asset: number, amountUsd: number, when: number, hash?: string): number => {
+  const push = (
+    chain: number,
+    from: string,
+    to: string,
+    asset: number,
+    amountUsd: number,
+    when: number,
+    hash?: string,
+  ): number => {
     const price = time.priceAt(asset, when);
     const decimals = Math.max(2, ASSETS[asset]!.decimals);
     const amount = Math.max(10 ** -decimals, roundTo(amountUsd / price, decimals));
     output.chain.push(chain);
     output.asset.push(asset);
     output.amount.push(amount);
-    output.amountUsd.push(ASSETS[asset]!.cluster === 'stable' ? roundTo(amount, 2) : roundTo(amount * price, 2));
+    output.amountUsd.push(
+      ASSETS[asset]!.cluster === 'stable' ? roundTo(amount, 2) : roundTo(amount * price, 2),
+    );
     output.time.push(Math.min(nowMs - 1000, when));
     output.from.push(from);
     output.to.push(to);
@@ -60,7 +84,14 @@ export function buildChainGraph(
   };
   const chainAsset = (chain: number): number => {
     const options = CHAIN_ASSETS[chain]!;
-    return ASSET_INDEX.get(options[pickIndex(random, options.map(([, share]) => share))]![0])!;
+    return ASSET_INDEX.get(
+      options[
+        pickIndex(
+          random,
+          options.map(([, share]) => share),
+        )
+      ]![0],
+    )!;
   };
   const amount = (): number => Math.min(2_000_000, logNormal(random, Math.log(900), 1.5));
   const when = (from = time.startMs): number => time.sampleWithGrowth(random, from, nowMs, 0);
@@ -108,7 +139,9 @@ export function buildChainGraph(
     const scams = labels.byLabel('scam', chain);
     const exchanges = labels.byLabel('exchange', chain);
     if (tainted.length > 0) {
-      const pool = Array.from({ length: Math.max(6, Math.round(160 * scale)) }, () => factory.address(CHAINS[chain]!));
+      const pool = Array.from({ length: Math.max(6, Math.round(160 * scale)) }, () =>
+        factory.address(CHAINS[chain]!),
+      );
       const edges = Math.round(900 * scale);
       for (let index = 0; index < edges; index++) {
         const mixer = tainted[random.int(0, tainted.length - 1)]!;
@@ -127,25 +160,60 @@ export function buildChainGraph(
         const value = amount();
         push(chain, mixer, a, chainAsset(chain), value, start);
         push(chain, a, b, chainAsset(chain), value * 0.98, start + uniform(random, 10, 600) * MINUTE_MS);
-        push(chain, b, mixer, chainAsset(chain), value * 0.96, start + uniform(random, 600, 2000) * MINUTE_MS);
+        push(
+          chain,
+          b,
+          mixer,
+          chainAsset(chain),
+          value * 0.96,
+          start + uniform(random, 600, 2000) * MINUTE_MS,
+        );
       }
       // Darknet markets: buyers pay in from their own pool, the market cashes out into mixer pools.
       if (darknet.length > 0) {
-        const buyers = Array.from({ length: Math.max(6, Math.round(120 * scale)) }, () => factory.address(CHAINS[chain]!));
+        const buyers = Array.from({ length: Math.max(6, Math.round(120 * scale)) }, () =>
+          factory.address(CHAINS[chain]!),
+        );
         for (let index = 0; index < Math.round(500 * scale); index++) {
           const market = darknet[random.int(0, darknet.length - 1)]!;
-          if (random.next() < 0.7) push(chain, buyers[random.int(0, buyers.length - 1)]!, market, chainAsset(chain), amount() / 4, when());
-          else push(chain, market, pool[random.int(0, pool.length - 1)]!, chainAsset(chain), amount() * 3, when());
+          if (random.next() < 0.7)
+            push(
+              chain,
+              buyers[random.int(0, buyers.length - 1)]!,
+              market,
+              chainAsset(chain),
+              amount() / 4,
+              when(),
+            );
+          else
+            push(
+              chain,
+              market,
+              pool[random.int(0, pool.length - 1)]!,
+              chainAsset(chain),
+              amount() * 3,
+              when(),
+            );
         }
       }
     }
     if (scams.length > 0 && exchanges.length > 0) {
-      const cashOut = Array.from({ length: Math.max(4, Math.round(60 * scale)) }, () => factory.address(CHAINS[chain]!));
+      const cashOut = Array.from({ length: Math.max(4, Math.round(60 * scale)) }, () =>
+        factory.address(CHAINS[chain]!),
+      );
       for (let index = 0; index < Math.round(300 * scale); index++) {
         const scam = scams[random.int(0, scams.length - 1)]!;
         const mule = cashOut[random.int(0, cashOut.length - 1)]!;
         if (random.next() < 0.5) push(chain, scam, mule, chainAsset(chain), amount(), when());
-        else push(chain, mule, exchanges[random.int(0, exchanges.length - 1)]!, chainAsset(chain), amount(), when());
+        else
+          push(
+            chain,
+            mule,
+            exchanges[random.int(0, exchanges.length - 1)]!,
+            chainAsset(chain),
+            amount(),
+            when(),
+          );
       }
     }
   });
@@ -157,7 +225,9 @@ export function buildChainGraph(
     for (const address of list) wallets.push({ chain: key % 8, address });
   }
   wallets.sort((a, b) => a.chain - b.chain || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
-  const byChain = CHAINS.map((_name, chain) => wallets.filter((item) => item.chain === chain).map((item) => item.address));
+  const byChain = CHAINS.map((_name, chain) =>
+    wallets.filter((item) => item.chain === chain).map((item) => item.address),
+  );
   let remaining = Math.max(0, target - output.length);
   let guard = 0;
   while (remaining > 0 && wallets.length > 1 && guard++ < target * 4) {
@@ -174,7 +244,9 @@ export function buildChainGraph(
       push(chain, contract, address, chainAsset(chain), amount(), start + uniform(random, 1, 30) * MINUTE_MS);
       remaining -= 2;
     } else if (roll < 0.55) {
-      const exchanges = labels.byLabel('exchange', chain).filter((item) => !labels.ourHotWallets[chain]!.includes(item));
+      const exchanges = labels
+        .byLabel('exchange', chain)
+        .filter((item) => !labels.ourHotWallets[chain]!.includes(item));
       const other = exchanges[random.int(0, exchanges.length - 1)]!;
       if (random.next() < 0.5) push(chain, address, other, asset, amount(), when());
       else push(chain, other, address, asset, amount(), when());

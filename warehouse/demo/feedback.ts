@@ -88,20 +88,55 @@ export const SPIKE_DAYS = 4;
 // Intents that are complaints about something that went wrong rate lowest; waiting for something or
 // being charged rates low; questions rate neutral to positive.
 const BROKEN = new Set([
-  'card_not_working', 'compromised_card', 'lost_or_stolen_card', 'lost_or_stolen_phone', 'declined_card_payment',
-  'declined_transfer', 'declined_cash_withdrawal', 'failed_transfer', 'transfer_not_received_by_recipient',
-  'wrong_amount_of_cash_received', 'transaction_charged_twice', 'card_swallowed', 'cash_withdrawal_not_recognised',
-  'card_payment_not_recognised', 'direct_debit_payment_not_recognised', 'Refund_not_showing_up',
-  'balance_not_updated_after_bank_transfer', 'balance_not_updated_after_cheque_or_cash_deposit', 'top_up_failed',
-  'top_up_reverted', 'reverted_card_payment?', 'unable_to_verify_identity', 'pin_blocked', 'virtual_card_not_working',
-  'contactless_not_working', 'extra_charge_on_statement', 'card_payment_wrong_exchange_rate',
-  'wrong_exchange_rate_for_cash_withdrawal', 'beneficiary_not_allowed',
+  'card_not_working',
+  'compromised_card',
+  'lost_or_stolen_card',
+  'lost_or_stolen_phone',
+  'declined_card_payment',
+  'declined_transfer',
+  'declined_cash_withdrawal',
+  'failed_transfer',
+  'transfer_not_received_by_recipient',
+  'wrong_amount_of_cash_received',
+  'transaction_charged_twice',
+  'card_swallowed',
+  'cash_withdrawal_not_recognised',
+  'card_payment_not_recognised',
+  'direct_debit_payment_not_recognised',
+  'Refund_not_showing_up',
+  'balance_not_updated_after_bank_transfer',
+  'balance_not_updated_after_cheque_or_cash_deposit',
+  'top_up_failed',
+  'top_up_reverted',
+  'reverted_card_payment?',
+  'unable_to_verify_identity',
+  'pin_blocked',
+  'virtual_card_not_working',
+  'contactless_not_working',
+  'extra_charge_on_statement',
+  'card_payment_wrong_exchange_rate',
+  'wrong_exchange_rate_for_cash_withdrawal',
+  'beneficiary_not_allowed',
 ]);
 const WAITING_OR_CHARGED = new Set([
-  'card_arrival', 'pending_transfer', 'pending_top_up', 'pending_card_payment', 'pending_cash_withdrawal',
-  'transfer_timing', 'card_delivery_estimate', 'verify_top_up', 'cash_withdrawal_charge', 'card_payment_fee_charged',
-  'transfer_fee_charged', 'exchange_charge', 'top_up_by_card_charge', 'top_up_by_bank_transfer_charge', 'request_refund',
-  'cancel_transfer', 'terminate_account', 'passcode_forgotten',
+  'card_arrival',
+  'pending_transfer',
+  'pending_top_up',
+  'pending_card_payment',
+  'pending_cash_withdrawal',
+  'transfer_timing',
+  'card_delivery_estimate',
+  'verify_top_up',
+  'cash_withdrawal_charge',
+  'card_payment_fee_charged',
+  'transfer_fee_charged',
+  'exchange_charge',
+  'top_up_by_card_charge',
+  'top_up_by_bank_transfer_charge',
+  'request_refund',
+  'cancel_transfer',
+  'terminate_account',
+  'passcode_forgotten',
 ]);
 
 /** Mean rating (1–5) of an intent. */
@@ -156,7 +191,11 @@ export function generateFeedback(
     const user = pickUser(population, when, random);
     const userPlatform = user === null ? random.int(0, 2) : Math.min(2, population.platform[user]!);
     const platform =
-      channel === 0 ? (random.next() < 0.5 ? 'ios' : 'android') : (['web', 'ios', 'android'] as const)[userPlatform]!;
+      channel === 0
+        ? random.next() < 0.5
+          ? 'ios'
+          : 'android'
+        : (['web', 'ios', 'android'] as const)[userPlatform]!;
     const mean = intentMeanRating(row.intent) - (spike ? 0.4 : 0) - (channel === 0 ? 0.15 : 0);
     const rating = Math.max(1, Math.min(5, Math.round(mean + 0.85 * random.normal())));
     return { time: when, user, channel, platform, text: row.text, intent: row.intent, rating, spike };

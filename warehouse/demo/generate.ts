@@ -11,8 +11,8 @@ import { migrate } from '../migrate.js';
 import { WAREHOUSE_MIGRATIONS } from '../schema.js';
 import { CHAINS } from './addresses.js';
 import { AML_WINDOW_DAYS } from './aml-scenarios.js';
-import { buildDemoData, type DemoData, GENERATOR_VERSION } from './build.js';
 import { EVENT_TYPES, KYC_STATUSES, TRANSFER_STATUSES } from './buffers.js';
+import { buildDemoData, type DemoData, GENERATOR_VERSION } from './build.js';
 import { invertOrder, orderByTime } from './columns.js';
 import { FEEDBACK_CHANNELS, readBanking77, SPIKE_INTENT, sentimentOf } from './feedback.js';
 import { formatIp, HIGH_RISK_JURISDICTIONS, IP_COUNTRIES } from './geography.js';
@@ -94,7 +94,12 @@ export async function generateDemoWarehouse(
   const started = performance.now();
   await migrate(connection, 'warehouse', WAREHOUSE_MIGRATIONS);
   const feedbackRows = readBanking77(options.feedbackCsvPath);
-  const status = createProgress({ label: 'demo warehouse', total: 1, unit: 'steps', silent: options.silent ?? false });
+  const status = createProgress({
+    label: 'demo warehouse',
+    total: 1,
+    unit: 'steps',
+    silent: options.silent ?? false,
+  });
   const data = buildDemoData({
     scale: options.scale,
     seed: options.seed,
@@ -151,13 +156,19 @@ export async function generateDemoWarehouse(
 
 function validateOptions(options: DemoWarehouseOptions): void {
   if (!Number.isFinite(options.scale) || options.scale <= 0 || options.scale > 20) {
-    throw new InvalidInputError('demo_scale_invalid', `--scale must be a number above 0 and at most 20, got ${options.scale}.`);
+    throw new InvalidInputError(
+      'demo_scale_invalid',
+      `--scale must be a number above 0 and at most 20, got ${options.scale}.`,
+    );
   }
   if (!Number.isSafeInteger(options.seed)) {
     throw new InvalidInputError('demo_seed_invalid', `--seed must be an integer, got ${options.seed}.`);
   }
   if (!(options.now instanceof Date) || Number.isNaN(options.now.getTime())) {
-    throw new InvalidInputError('demo_now_invalid', '--now must be a valid timestamp such as 2026-11-24T12:00:00Z.');
+    throw new InvalidInputError(
+      'demo_now_invalid',
+      '--now must be a valid timestamp such as 2026-11-24T12:00:00Z.',
+    );
   }
   if (!existsSync(options.feedbackCsvPath)) {
     throw new ConfigurationError(
@@ -187,7 +198,8 @@ function describeTables(data: DemoData): TableLoad[] {
   const transferRank = invertOrder(transferOrder);
   const itemIds = [...ASSETS.map((item) => item.symbol), ...PRODUCTS.map((item) => item.productId)];
   const feedbackIdWidth = Math.max(6, String(data.feedback.length).length);
-  const feedbackId = (position: number): string => `fb-${String(position + 1).padStart(feedbackIdWidth, '0')}`;
+  const feedbackId = (position: number): string =>
+    `fb-${String(position + 1).padStart(feedbackIdWidth, '0')}`;
   const column = (name: string, type: string): BulkColumn => ({ name, type });
 
   const caseDetails = (index: number): string => {
@@ -657,7 +669,8 @@ async function dropIndexes(connection: SqlConnection): Promise<SavedIndexes> {
     [qualifiedNames, constraints.map((item) => item.name)],
   );
   for (const index of indexes) await connection.exec(`DROP INDEX ${index.name}`);
-  for (const item of constraints) await connection.exec(`ALTER TABLE ${item.table} DROP CONSTRAINT ${item.name}`);
+  for (const item of constraints)
+    await connection.exec(`ALTER TABLE ${item.table} DROP CONSTRAINT ${item.name}`);
   return { constraints, indexes: indexes.map((index) => index.definition) };
 }
 

@@ -75,7 +75,7 @@ export function randomIp(random: Random, ipCountry: number): number {
   const blocks = BLOCKS[ipCountry]!;
   const block = blocks[Math.floor(random.next() * blocks.length)]!;
   const third = IP_COUNTRIES[ipCountry] === 'KP' ? 176 + random.int(0, 3) : random.int(0, 255);
-  return ((block << 16) | (third << 8) | random.int(1, 254)) | 0;
+  return (block << 16) | (third << 8) | random.int(1, 254) | 0;
 }
 
 /** Dotted-quad text of an address stored by {@link randomIp}. */

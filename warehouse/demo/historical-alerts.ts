@@ -9,7 +9,13 @@ import { pickIndex, poisson, roundTo } from './sampling.js';
 import { DAY_MS, SPAN_DAYS, type TimeModel } from './time-model.js';
 
 /** Statuses of `aml_alerts.status`. */
-export const ALERT_STATUSES = ['open', 'in_review', 'escalated', 'closed_false_positive', 'closed_sar_filed'] as const;
+export const ALERT_STATUSES = [
+  'open',
+  'in_review',
+  'escalated',
+  'closed_false_positive',
+  'closed_sar_filed',
+] as const;
 
 const SCENARIO_SHARES: readonly (readonly [string, number])[] = [
   ['structuring', 0.22],
@@ -31,7 +37,12 @@ export interface AlertDraft {
 }
 
 /** About `4 × scale` alerts a day on average, more as the user base grows. */
-export function generateAlerts(population: Population, time: TimeModel, random: Random, scale: number): AlertDraft[] {
+export function generateAlerts(
+  population: Population,
+  time: TimeModel,
+  random: Random,
+  scale: number,
+): AlertDraft[] {
   const alerts: AlertDraft[] = [];
   const growth = Math.log(2.4) / SPAN_DAYS;
   for (let day = 0; day < SPAN_DAYS; day++) {
@@ -51,10 +62,20 @@ export function generateAlerts(population: Population, time: TimeModel, random: 
       if (low === 0) continue;
       const ageDays = (time.nowMs - when) / DAY_MS;
       const statusWeights =
-        ageDays < 7 ? [0.6, 0.35, 0.05, 0, 0] : ageDays < 30 ? [0.1, 0.25, 0.1, 0.5, 0.05] : [0, 0, 0.04, 0.86, 0.1];
+        ageDays < 7
+          ? [0.6, 0.35, 0.05, 0, 0]
+          : ageDays < 30
+            ? [0.1, 0.25, 0.1, 0.5, 0.05]
+            : [0, 0, 0.04, 0.86, 0.1];
       alerts.push({
         user: random.int(0, low - 1),
-        scenario: SCENARIO_SHARES[pickIndex(random, SCENARIO_SHARES.map(([, share]) => share))]![0],
+        scenario:
+          SCENARIO_SHARES[
+            pickIndex(
+              random,
+              SCENARIO_SHARES.map(([, share]) => share),
+            )
+          ]![0],
         score: roundTo(0.5 + 0.49 * random.next() ** 1.5, 3),
         status: ALERT_STATUSES[pickIndex(random, statusWeights)]!,
         time: when,

@@ -54,7 +54,13 @@ const PER_CHAIN: Readonly<Record<Exclude<AddressLabelKind, 'exchange'>, Readonly
 };
 
 const NAMES: Readonly<Record<Exclude<AddressLabelKind, 'exchange'>, readonly string[]>> = {
-  mixer: ['Mixer pool 0.1 (demo)', 'Mixer pool 1 (demo)', 'Mixer pool 10 (demo)', 'CoinJoin coordinator (demo)', 'Mixing service (demo)'],
+  mixer: [
+    'Mixer pool 0.1 (demo)',
+    'Mixer pool 1 (demo)',
+    'Mixer pool 10 (demo)',
+    'CoinJoin coordinator (demo)',
+    'Mixing service (demo)',
+  ],
   sanctioned: [
     'Sanctioned OTC desk (demo)',
     'Sanctioned ransomware wallet (demo)',
@@ -63,9 +69,24 @@ const NAMES: Readonly<Record<Exclude<AddressLabelKind, 'exchange'>, readonly str
     'Sanctioned darknet administrator (demo)',
   ],
   darknet: ['Darknet market escrow (demo)', 'Darknet vendor wallet (demo)'],
-  scam: ['Phishing drainer (demo)', 'Investment scam wallet (demo)', 'Fake airdrop contract (demo)', 'Giveaway impersonation (demo)'],
-  defi: ['DEX router (demo)', 'Lending pool (demo)', 'Cross-chain bridge (demo)', 'Liquid staking contract (demo)', 'DEX aggregator (demo)'],
-  gambling: ['Online casino deposit wallet (demo)', 'Sportsbook hot wallet (demo)', 'Dice game contract (demo)'],
+  scam: [
+    'Phishing drainer (demo)',
+    'Investment scam wallet (demo)',
+    'Fake airdrop contract (demo)',
+    'Giveaway impersonation (demo)',
+  ],
+  defi: [
+    'DEX router (demo)',
+    'Lending pool (demo)',
+    'Cross-chain bridge (demo)',
+    'Liquid staking contract (demo)',
+    'DEX aggregator (demo)',
+  ],
+  gambling: [
+    'Online casino deposit wallet (demo)',
+    'Sportsbook hot wallet (demo)',
+    'Dice game contract (demo)',
+  ],
 };
 
 const SOURCES: Readonly<Record<AddressLabelKind, string>> = {
@@ -87,7 +108,10 @@ export function createLabelCatalogue(factory: AddressFactory, random: Random): L
   const add = (chain: number, label: AddressLabelKind, name: string, source: string): string => {
     const chainName = CHAINS[chain]!;
     // Contracts and services show checksummed addresses on explorers; bitcoin services use bech32.
-    const address = factory.address(chainName, chainName === 'bitcoin' ? (random.next() < 0.5 ? 'bech32' : 'p2sh') : 'checksum');
+    const address = factory.address(
+      chainName,
+      chainName === 'bitcoin' ? (random.next() < 0.5 ? 'bech32' : 'p2sh') : 'checksum',
+    );
     all.push({ address, chain, label, name, source });
     const key = `${label}:${chain}`;
     const list = groups.get(key) ?? [];
@@ -105,7 +129,12 @@ export function createLabelCatalogue(factory: AddressFactory, random: Random): L
       const count = PER_CHAIN[label][CHAINS[chain]!];
       for (let index = 0; index < count; index++) {
         const name = NAMES[label][index % NAMES[label].length]!;
-        add(chain, label, count > NAMES[label].length ? `${name.replace(' (demo)', '')} ${index + 1} (demo)` : name, SOURCES[label]);
+        add(
+          chain,
+          label,
+          count > NAMES[label].length ? `${name.replace(' (demo)', '')} ${index + 1} (demo)` : name,
+          SOURCES[label],
+        );
       }
     }
   });

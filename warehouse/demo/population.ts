@@ -100,8 +100,7 @@ export function generatePopulation(
     if (level === 1 && vip > 2) vip = random.int(0, 2);
     population.vipTier[user] = vip;
     const apiShare = [0.01, 0.03, 0.06, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4][vip]!;
-    population.platform[user] =
-      random.next() < apiShare ? 3 : pickIndex(random, PLATFORM_SHARES.slice(0, 3));
+    population.platform[user] = random.next() < apiShare ? 3 : pickIndex(random, PLATFORM_SHARES.slice(0, 3));
     const statusRoll = random.next();
     population.status[user] = statusRoll < 0.015 ? 1 : statusRoll < 0.04 ? 2 : 0;
     const group = NAME_GROUPS[country.names]!;
@@ -197,7 +196,12 @@ function simulateKyc(
         break;
       }
       kyc.status.push(1);
-      kyc.reason.push(pickIndex(random, KYC_REJECT_REASONS.map(([, weight]) => weight)));
+      kyc.reason.push(
+        pickIndex(
+          random,
+          KYC_REJECT_REASONS.map(([, weight]) => weight),
+        ),
+      );
       if (random.next() > 0.6) return reached;
       clock = decided + exponential(random, 2 * DAY_MS);
     }
@@ -269,7 +273,12 @@ function emailAddress(
   const local = country.emailDomains && random.next() < 0.3 ? country.emailDomains : undefined;
   const domain = local
     ? random.pick(local)
-    : GLOBAL_EMAIL_DOMAINS[pickIndex(random, GLOBAL_EMAIL_DOMAINS.map(([, weight]) => weight))]![0];
+    : GLOBAL_EMAIL_DOMAINS[
+        pickIndex(
+          random,
+          GLOBAL_EMAIL_DOMAINS.map(([, weight]) => weight),
+        )
+      ]![0];
   const style = random.int(0, 4);
   const base =
     style === 0

@@ -18,8 +18,8 @@ export const SPAN_DAYS = 730;
  * Indexed by local time so that Seoul and São Paulo peak at their own evenings.
  */
 const HOUR_PROFILE = [
-  0.42, 0.3, 0.22, 0.18, 0.17, 0.2, 0.32, 0.5, 0.7, 0.85, 0.95, 1, 1.02, 1, 1, 1.02, 1.05, 1.08, 1.1, 1.14, 1.14,
-  1.06, 0.88, 0.64,
+  0.42, 0.3, 0.22, 0.18, 0.17, 0.2, 0.32, 0.5, 0.7, 0.85, 0.95, 1, 1.02, 1, 1, 1.02, 1.05, 1.08, 1.1, 1.14,
+  1.14, 1.06, 0.88, 0.64,
 ];
 /** Relative activity by UTC weekday, Sunday first: weekends are quieter. */
 const WEEKDAY_PROFILE = [0.78, 1, 1.03, 1.04, 1.02, 0.97, 0.74];
@@ -68,7 +68,8 @@ export function createTimeModel(now: Date, random: Random): TimeModel {
   for (let burst = 0; burst < bursts; burst++) {
     const day = random.int(20, dayCount - 5);
     const height = 0.6 + random.next();
-    for (let offset = 0; offset < 4; offset++) regime[day + offset] = regime[day + offset]! * (1 + height / 2 ** offset);
+    for (let offset = 0; offset < 4; offset++)
+      regime[day + offset] = regime[day + offset]! * (1 + height / 2 ** offset);
   }
 
   const growthRate = Math.log(2.4) / SPAN_DAYS;
@@ -142,9 +143,11 @@ export function createTimeModel(now: Date, random: Random): TimeModel {
     gridStartMs,
     hourCount,
     regime,
-    sampleActivity: (random, from, to, utcOffset) => sample(cumulative('activity', utcOffset), random, from, to),
+    sampleActivity: (random, from, to, utcOffset) =>
+      sample(cumulative('activity', utcOffset), random, from, to),
     sampleSignup: (random, utcOffset) => sample(cumulative('signup', utcOffset), random, startMs, nowMs),
-    sampleWithGrowth: (random, from, to, utcOffset) => sample(cumulative('growth', utcOffset), random, from, to),
+    sampleWithGrowth: (random, from, to, utcOffset) =>
+      sample(cumulative('growth', utcOffset), random, from, to),
     priceAt(assetIndex, timeMs) {
       const path = logPrices[assetIndex]!;
       const position = Math.max(0, Math.min(dayCount - 1e-9, (timeMs - gridStartMs) / DAY_MS));

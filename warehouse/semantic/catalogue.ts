@@ -60,7 +60,13 @@ export const DIMENSIONS: Readonly<Record<DimensionName, DimensionDefinition>> = 
     values: ['spot', 'futures', 'margin', 'earn'],
     example: 'futures',
   },
-  side: { name: 'side', description: 'Trade side', valueType: 'text', values: ['buy', 'sell'], example: 'buy' },
+  side: {
+    name: 'side',
+    description: 'Trade side',
+    valueType: 'text',
+    values: ['buy', 'sell'],
+    example: 'buy',
+  },
   country: {
     name: 'country',
     description: 'Country of the user (ISO-3166 alpha-2, from KYC)',
@@ -136,7 +142,12 @@ export type Aggregation =
   | { readonly kind: 'sum'; readonly expression: string; readonly rollupColumn?: string }
   | { readonly kind: 'count'; readonly rollupColumn?: string }
   | { readonly kind: 'count_distinct'; readonly expression: string }
-  | { readonly kind: 'ratio'; readonly numerator: string; readonly denominator: string; readonly rollupColumns?: readonly [string, string] }
+  | {
+      readonly kind: 'ratio';
+      readonly numerator: string;
+      readonly denominator: string;
+      readonly rollupColumns?: readonly [string, string];
+    }
   | { readonly kind: 'average'; readonly expression: string }
   /** Open items at the end of each period (a backlog), not a sum over the period. */
   | { readonly kind: 'snapshot'; readonly openedAt: string; readonly closedAt: string };
@@ -240,7 +251,12 @@ export const SOURCES = {
     relation: 'users',
     alias: 'u',
     timeColumn: 'u.created_at',
-    dimensions: { country: 'u.country', kyc_level: 'u.kyc_level', vip_tier: 'u.vip_tier', platform: 'u.platform' },
+    dimensions: {
+      country: 'u.country',
+      kyc_level: 'u.kyc_level',
+      vip_tier: 'u.vip_tier',
+      platform: 'u.platform',
+    },
   },
   kyc_decisions: {
     name: 'kyc_decisions',
@@ -265,7 +281,12 @@ export const SOURCES = {
     alias: 'f',
     timeColumn: 'f.created_at',
     userIdColumn: 'f.user_id',
-    dimensions: { channel: 'f.channel', sentiment: 'f.sentiment', platform: 'f.platform', country: 'u.country' },
+    dimensions: {
+      channel: 'f.channel',
+      sentiment: 'f.sentiment',
+      platform: 'f.platform',
+      country: 'u.country',
+    },
   },
   aml_alerts: {
     name: 'aml_alerts',
@@ -352,7 +373,8 @@ export const METRICS: Readonly<Record<MetricName, MetricDefinition>> = {
   kyc_approval_rate: {
     name: 'kyc_approval_rate',
     label: 'KYC approval rate',
-    description: 'Approved KYC reviews divided by all decided reviews (approved + rejected), by decision time',
+    description:
+      'Approved KYC reviews divided by all decided reviews (approved + rejected), by decision time',
     unit: 'ratio',
     source: 'kyc_decisions',
     aggregation: {
@@ -365,7 +387,8 @@ export const METRICS: Readonly<Record<MetricName, MetricDefinition>> = {
   kyc_pending: {
     name: 'kyc_pending',
     label: 'KYC backlog',
-    description: 'KYC reviews submitted and not yet decided at the end of the period (or now, for a period still running)',
+    description:
+      'KYC reviews submitted and not yet decided at the end of the period (or now, for a period still running)',
     unit: 'count',
     source: 'kyc_backlog',
     aggregation: { kind: 'snapshot', openedAt: 'k.submitted_at', closedAt: 'k.decided_at' },
@@ -432,7 +455,10 @@ export function needsUsersJoin(source: SourceDefinition, dimension: DimensionNam
 
 /** Rollup table name for a source and dimension set (dimensions in catalogue order). */
 export function rollupTableName(source: SourceDefinition, dimensions: readonly DimensionName[]): string {
-  const base = source.name === 'net_flows' || source.name === 'deposits' || source.name === 'withdrawals' ? 'flows' : source.name;
+  const base =
+    source.name === 'net_flows' || source.name === 'deposits' || source.name === 'withdrawals'
+      ? 'flows'
+      : source.name;
   const ordered = DIMENSION_NAMES.filter((name) => dimensions.includes(name));
   return ordered.length === 0 ? `rollup_${base}_daily` : `rollup_${base}_daily__${ordered.join('__')}`;
 }

@@ -52,9 +52,12 @@ export interface CompileOptions {
  */
 export function compileMetricQuery(query: ResolvedMetricQuery, options: CompileOptions): CompiledMetricQuery {
   const source: SourceDefinition = SOURCES[query.metric.source];
-  const rollup = options.useRollups === false ? undefined : chooseRollup(query, source, options.availableRollups);
+  const rollup =
+    options.useRollups === false ? undefined : chooseRollup(query, source, options.availableRollups);
   if (query.metric.aggregation.kind === 'snapshot') return compileSnapshot(query, source, options.dialect);
-  return rollup ? compileOnRollup(query, source, rollup, options.dialect) : compileOnBase(query, source, options.dialect);
+  return rollup
+    ? compileOnRollup(query, source, rollup, options.dialect)
+    : compileOnBase(query, source, options.dialect);
 }
 
 /** Picks the smallest rollup that holds every dimension the query needs, if the query can use one. */
@@ -86,7 +89,12 @@ export function chooseRollup(
 }
 
 function isMidnight(date: Date): boolean {
-  return date.getUTCHours() === 0 && date.getUTCMinutes() === 0 && date.getUTCSeconds() === 0 && date.getUTCMilliseconds() === 0;
+  return (
+    date.getUTCHours() === 0 &&
+    date.getUTCMinutes() === 0 &&
+    date.getUTCSeconds() === 0 &&
+    date.getUTCMilliseconds() === 0
+  );
 }
 
 /** Builds WHERE conditions for filters, appending parameters. */
@@ -105,7 +113,9 @@ function filterConditions(
       conditions.push(`${expression} = ${dialect.placeholder(params.length, integer ? 'integer' : 'text')}`);
     } else {
       params.push(values.map((value) => (integer ? Number(value) : String(value))));
-      conditions.push(dialect.inArray(expression, dialect.placeholder(params.length, integer ? 'integer[]' : 'text[]')));
+      conditions.push(
+        dialect.inArray(expression, dialect.placeholder(params.length, integer ? 'integer[]' : 'text[]')),
+      );
     }
   }
   return conditions;
@@ -132,7 +142,9 @@ function aggregateExpression(metric: MetricDefinition, dialect: SqlDialect): str
 function rollupAggregate(metric: MetricDefinition, source: SourceDefinition, dialect: SqlDialect): string {
   const aggregation = metric.aggregation;
   if (source.name === 'net_flows') {
-    return dialect.toFloat(`COALESCE(SUM(CASE WHEN r.direction = 'deposit' THEN r.amount_usd ELSE -r.amount_usd END), 0)`);
+    return dialect.toFloat(
+      `COALESCE(SUM(CASE WHEN r.direction = 'deposit' THEN r.amount_usd ELSE -r.amount_usd END), 0)`,
+    );
   }
   switch (aggregation.kind) {
     case 'sum':
@@ -148,7 +160,12 @@ function rollupAggregate(metric: MetricDefinition, source: SourceDefinition, dia
   }
 }
 
-function periodSelect(grain: TimeGrain | undefined, timeExpression: string, dialect: SqlDialect, isDate: boolean): string | undefined {
+function periodSelect(
+  grain: TimeGrain | undefined,
+  timeExpression: string,
+  dialect: SqlDialect,
+  isDate: boolean,
+): string | undefined {
   if (!grain) return undefined;
   if (grain === 'hour') return `${dialect.truncate('hour', timeExpression)} AS period`;
   const truncated = dialect.truncate(grain, timeExpression);
@@ -165,7 +182,10 @@ function finish(
   rollup: string | undefined,
 ): CompiledMetricQuery {
   const groupCount = select.length - 1;
-  const groupBy = groupCount > 0 ? ` GROUP BY ${Array.from({ length: groupCount }, (_, index) => index + 1).join(', ')}` : '';
+  const groupBy =
+    groupCount > 0
+      ? ` GROUP BY ${Array.from({ length: groupCount }, (_, index) => index + 1).join(', ')}`
+      : '';
   const orderParts: string[] = [];
   if (query.order) orderParts.push(`value ${query.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST`);
   if (query.grain) orderParts.push('period');
@@ -179,7 +199,11 @@ function finish(
   return { sql, params, rollup, dimensions: query.dimensions, grain: query.grain };
 }
 
-function compileOnBase(query: ResolvedMetricQuery, source: SourceDefinition, dialect: SqlDialect): CompiledMetricQuery {
+function compileOnBase(
+  query: ResolvedMetricQuery,
+  source: SourceDefinition,
+  dialect: SqlDialect,
+): CompiledMetricQuery {
   const params: unknown[] = [query.start.toISOString(), query.end.toISOString()];
   const expressionOf = (dimension: DimensionName): string => source.dimensions[dimension]!;
   const select: string[] = [];
@@ -193,7 +217,8 @@ function compileOnBase(query: ResolvedMetricQuery, source: SourceDefinition, dia
   ];
   if (source.where) where.push(source.where);
   where.push(...filterConditions(query, expressionOf, params, dialect));
-  if (query.metric.aggregation.kind === 'average') where.push(`${query.metric.aggregation.expression} IS NOT NULL`);
+  if (query.metric.aggregation.kind === 'average')
+    where.push(`${query.metric.aggregation.expression} IS NOT NULL`);
   return finish(query, select, fromClause(query, source), where, params, dialect, undefined);
 }
 
@@ -228,7 +253,11 @@ function compileOnRollup(
  * Snapshot metrics (the KYC backlog): for each period, the items opened before its end and not
  * closed by then. Without a grain there is one period, the whole range. The end is capped at now.
  */
-function compileSnapshot(query: ResolvedMetricQuery, source: SourceDefinition, dialect: SqlDialect): CompiledMetricQuery {
+function compileSnapshot(
+  query: ResolvedMetricQuery,
+  source: SourceDefinition,
+  dialect: SqlDialect,
+): CompiledMetricQuery {
   if (query.metric.aggregation.kind !== 'snapshot') throw new Error('not a snapshot metric');
   const { openedAt, closedAt } = query.metric.aggregation;
   const cappedEnd = query.end.getTime() > query.now.getTime() ? query.now : query.end;
@@ -243,7 +272,10 @@ function compileSnapshot(query: ResolvedMetricQuery, source: SourceDefinition, d
     : `(SELECT ${start} AS period_start, ${asOfCap} AS as_of WHERE ${start} < ${end}) p`;
   const expressionOf = (dimension: DimensionName): string => source.dimensions[dimension]!;
   const select: string[] = [];
-  if (grain) select.push(grain === 'hour' ? 'p.period_start AS period' : `${dialect.dateOf('p.period_start')} AS period`);
+  if (grain)
+    select.push(
+      grain === 'hour' ? 'p.period_start AS period' : `${dialect.dateOf('p.period_start')} AS period`,
+    );
   for (const dimension of query.dimensions) select.push(`${expressionOf(dimension)} AS "${dimension}"`);
   select.push('COUNT(*) AS value');
   const dimensions = new Set<DimensionName>([...query.dimensions, ...query.filters.keys()]);
@@ -252,7 +284,11 @@ function compileSnapshot(query: ResolvedMetricQuery, source: SourceDefinition, d
     joinUsers ? ` JOIN users u ON u.user_id = ${source.userIdColumn}` : ''
   }`;
   // The first two conditions only narrow the scan; the join condition decides.
-  const where = [`${openedAt} < ${asOfCap}`, `(${closedAt} IS NULL OR ${closedAt} >= ${start})`, 'p.as_of > p.period_start'];
+  const where = [
+    `${openedAt} < ${asOfCap}`,
+    `(${closedAt} IS NULL OR ${closedAt} >= ${start})`,
+    'p.as_of > p.period_start',
+  ];
   where.push(...filterConditions(query, expressionOf, params, dialect));
   return finish(query, select, from, where, params, dialect, undefined);
 }

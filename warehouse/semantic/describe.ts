@@ -46,7 +46,12 @@ export function describeMetrics(): MetricDescription[] {
 }
 
 /** Describes every dimension (values listed where the catalogue knows them). */
-export function describeDimensions(): { name: string; description: string; values?: readonly string[]; example: string }[] {
+export function describeDimensions(): {
+  name: string;
+  description: string;
+  values?: readonly string[];
+  example: string;
+}[] {
   return DIMENSION_NAMES.map((name) => {
     const dimension = DIMENSIONS[name];
     return {

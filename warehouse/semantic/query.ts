@@ -13,7 +13,12 @@ import {
   TIME_GRAINS,
   type TimeGrain,
 } from './catalogue.js';
-import { type CompiledMetricQuery, compileMetricQuery, orderedDimensions, type ResolvedMetricQuery } from './compile.js';
+import {
+  type CompiledMetricQuery,
+  compileMetricQuery,
+  orderedDimensions,
+  type ResolvedMetricQuery,
+} from './compile.js';
 import { listRollups } from './rollups.js';
 
 /** A half-open range written as dates (YYYY-MM-DD) or ISO timestamps. */
@@ -106,7 +111,9 @@ export async function dimensionValues(warehouse: SqlConnection, dimension: Dimen
         return rows.map((row) => String(row.value).trim());
       } catch {
         // The market rollup may not exist yet (warehouse loaded without rollups): read the base table.
-        const { rows } = await warehouse.query<{ value: string }>('SELECT DISTINCT market AS value FROM trades ORDER BY 1');
+        const { rows } = await warehouse.query<{ value: string }>(
+          'SELECT DISTINCT market AS value FROM trades ORDER BY 1',
+        );
         return rows.map((row) => String(row.value));
       }
     })();
@@ -146,7 +153,12 @@ export async function resolveMetricQuery(
   options: { now: Date; maxRows: number },
 ): Promise<ResolvedMetricQuery> {
   if (!(METRIC_NAMES as readonly string[]).includes(input.metric)) {
-    throw new UnknownNameError({ code: 'metric_unknown', kind: 'metric', input: input.metric, available: METRIC_NAMES });
+    throw new UnknownNameError({
+      code: 'metric_unknown',
+      kind: 'metric',
+      input: input.metric,
+      available: METRIC_NAMES,
+    });
   }
   const metric = METRICS[input.metric as MetricName];
   const source = SOURCES[metric.source];
@@ -165,7 +177,10 @@ export async function resolveMetricQuery(
     const name = raw.trim().toLowerCase();
     if ((TIME_GRAINS as readonly string[]).includes(name)) {
       if (grain && grain !== name) {
-        throw new InvalidInputError('grain_conflict', `Only one time grain at a time: got ${grain} and ${name}.`);
+        throw new InvalidInputError(
+          'grain_conflict',
+          `Only one time grain at a time: got ${grain} and ${name}.`,
+        );
       }
       grain = name as TimeGrain;
       continue;
@@ -173,7 +188,10 @@ export async function resolveMetricQuery(
     dimensions.push(checkDimension(name, metric, supported));
   }
   if (grain === 'hour' && end.getTime() - start.getTime() > 31 * 86_400_000) {
-    throw new InvalidInputError('grain_too_fine', 'Hourly breakdowns are limited to 31 days; use day or week for longer ranges.');
+    throw new InvalidInputError(
+      'grain_too_fine',
+      'Hourly breakdowns are limited to 31 days; use day or week for longer ranges.',
+    );
   }
   const filters = new Map<DimensionName, (string | number)[]>();
   for (const [rawName, rawValue] of Object.entries(input.filters ?? {})) {
@@ -185,7 +203,12 @@ export async function resolveMetricQuery(
       const normalised = normaliseValue(name, value);
       const match = known.find((candidate) => candidate.toLowerCase() === String(normalised).toLowerCase());
       if (match === undefined) {
-        throw new UnknownNameError({ code: 'dimension_value_unknown', kind: `${name} value`, input: String(value), available: known });
+        throw new UnknownNameError({
+          code: 'dimension_value_unknown',
+          kind: `${name} value`,
+          input: String(value),
+          available: known,
+        });
       }
       return DIMENSIONS[name].valueType === 'integer' ? Number(match) : match;
     });
@@ -196,10 +219,24 @@ export async function resolveMetricQuery(
   if (!Number.isInteger(limit) || limit < 1) {
     throw new InvalidInputError('limit_invalid', `limit must be a whole number from 1 to ${maxRows}.`);
   }
-  return { metric, start, end, grain, dimensions: orderedDimensions(dimensions), filters, order: input.order, limit, now: options.now };
+  return {
+    metric,
+    start,
+    end,
+    grain,
+    dimensions: orderedDimensions(dimensions),
+    filters,
+    order: input.order,
+    limit,
+    now: options.now,
+  };
 }
 
-function checkDimension(name: string, metric: MetricDefinition, supported: readonly DimensionName[]): DimensionName {
+function checkDimension(
+  name: string,
+  metric: MetricDefinition,
+  supported: readonly DimensionName[],
+): DimensionName {
   if (!(DIMENSION_NAMES as readonly string[]).includes(name)) {
     throw new UnknownNameError({
       code: 'dimension_unknown',
@@ -220,7 +257,9 @@ function checkDimension(name: string, metric: MetricDefinition, supported: reado
 function normaliseValue(dimension: DimensionName, value: string | number): string | number {
   if (DIMENSIONS[dimension].valueType === 'integer') return String(value).trim();
   const text = String(value).trim();
-  return dimension === 'asset' || dimension === 'market' || dimension === 'country' ? text.toUpperCase() : text.toLowerCase();
+  return dimension === 'asset' || dimension === 'market' || dimension === 'country'
+    ? text.toUpperCase()
+    : text.toLowerCase();
 }
 
 /**
@@ -228,7 +267,11 @@ function normaliseValue(dimension: DimensionName, value: string | number): strin
  * same number of calendar months when the range is whole months (October → September), otherwise the
  * same length immediately before.
  */
-export function previousRange(start: Date, end: Date, compare: 'previous_period' | 'previous_year'): { start: Date; end: Date } {
+export function previousRange(
+  start: Date,
+  end: Date,
+  compare: 'previous_period' | 'previous_year',
+): { start: Date; end: Date } {
   if (compare === 'previous_year') return { start: addMonths(start, -12), end: addMonths(end, -12) };
   const months = wholeMonths(start, end);
   if (months !== undefined) return { start: addMonths(start, -months), end: start };
@@ -238,7 +281,10 @@ export function previousRange(start: Date, end: Date, compare: 'previous_period'
 
 function wholeMonths(start: Date, end: Date): number | undefined {
   const monthStart = (date: Date): boolean =>
-    date.getUTCDate() === 1 && date.getUTCHours() === 0 && date.getUTCMinutes() === 0 && date.getUTCSeconds() === 0;
+    date.getUTCDate() === 1 &&
+    date.getUTCHours() === 0 &&
+    date.getUTCMinutes() === 0 &&
+    date.getUTCSeconds() === 0;
   if (!monthStart(start) || !monthStart(end)) return undefined;
   return (end.getUTCFullYear() - start.getUTCFullYear()) * 12 + end.getUTCMonth() - start.getUTCMonth();
 }
@@ -273,7 +319,10 @@ async function execute(
   };
   statements.push(statement);
   await options.onStatement?.(statement);
-  return rows.map((row) => ({ ...row, value: row.value === null || row.value === undefined ? null : Number(row.value) }));
+  return rows.map((row) => ({
+    ...row,
+    value: row.value === null || row.value === undefined ? null : Number(row.value),
+  }));
 }
 
 /**
@@ -297,24 +346,47 @@ export async function runMetricQuery(
     }
     availableRollups = await pending;
   }
-  const compileOptions = { dialect, useRollups: options.useRollups !== false, ...(availableRollups ? { availableRollups } : {}) };
+  const compileOptions = {
+    dialect,
+    useRollups: options.useRollups !== false,
+    ...(availableRollups ? { availableRollups } : {}),
+  };
   const statements: SemanticStatement[] = [];
   const grouped = resolved.grain !== undefined || resolved.dimensions.length > 0;
 
-  const currentRows = await execute(warehouse, compileMetricQuery(resolved, compileOptions), 'current', options, statements);
+  const currentRows = await execute(
+    warehouse,
+    compileMetricQuery(resolved, compileOptions),
+    'current',
+    options,
+    statements,
+  );
   const truncated = grouped && currentRows.length > resolved.limit;
   const rows = truncated ? currentRows.slice(0, resolved.limit) : currentRows;
   const ungrouped: ResolvedMetricQuery = { ...resolved, grain: undefined, dimensions: [], order: undefined };
   const total = grouped
-    ? ((await execute(warehouse, compileMetricQuery(ungrouped, compileOptions), 'total', options, statements))[0]?.value ?? null)
+    ? ((
+        await execute(warehouse, compileMetricQuery(ungrouped, compileOptions), 'total', options, statements)
+      )[0]?.value ?? null)
     : (rows[0]?.value ?? null);
 
   let previous: { start: Date; end: Date } | undefined;
   let previousTotal: number | null | undefined;
   if (input.compare) {
     previous = previousRange(resolved.start, resolved.end, input.compare);
-    const previousQuery: ResolvedMetricQuery = { ...resolved, start: previous.start, end: previous.end, limit: maxRows };
-    const previousRows = await execute(warehouse, compileMetricQuery(previousQuery, compileOptions), 'previous', options, statements);
+    const previousQuery: ResolvedMetricQuery = {
+      ...resolved,
+      start: previous.start,
+      end: previous.end,
+      limit: maxRows,
+    };
+    const previousRows = await execute(
+      warehouse,
+      compileMetricQuery(previousQuery, compileOptions),
+      'previous',
+      options,
+      statements,
+    );
     previousTotal = grouped
       ? ((
           await execute(
@@ -326,24 +398,34 @@ export async function runMetricQuery(
           )
         )[0]?.value ?? null)
       : (previousRows[0]?.value ?? null);
-    const shift = (period: string): string => shiftPeriod(period, resolved.start, previous!.start, input.compare!);
+    const shift = (period: string): string =>
+      shiftPeriod(period, resolved.start, previous!.start, input.compare!);
     const keyOf = (row: MetricRow, period: string | undefined): string =>
       JSON.stringify([period ?? null, ...resolved.dimensions.map((dimension) => row[dimension] ?? null)]);
     const previousByKey = new Map(
-      previousRows.map((row) => [keyOf(row, row.period === undefined ? undefined : shift(String(row.period))), row.value]),
+      previousRows.map((row) => [
+        keyOf(row, row.period === undefined ? undefined : shift(String(row.period))),
+        row.value,
+      ]),
     );
     for (const row of rows) {
-      const before = previousByKey.get(keyOf(row, row.period === undefined ? undefined : String(row.period))) ?? null;
+      const before =
+        previousByKey.get(keyOf(row, row.period === undefined ? undefined : String(row.period))) ?? null;
       row.previous_value = before;
       row.change = row.value !== null && before !== null ? row.value - before : null;
-      row.change_pct = row.value !== null && before !== null && before !== 0 ? (row.value - before) / Math.abs(before) : null;
+      row.change_pct =
+        row.value !== null && before !== null && before !== 0
+          ? (row.value - before) / Math.abs(before)
+          : null;
     }
   }
 
   return {
     metric: resolved.metric,
     timeRange: { start: formatInstant(resolved.start), end: formatInstant(resolved.end) },
-    previousRange: previous ? { start: formatInstant(previous.start), end: formatInstant(previous.end) } : undefined,
+    previousRange: previous
+      ? { start: formatInstant(previous.start), end: formatInstant(previous.end) }
+      : undefined,
     grain: resolved.grain,
     dimensions: resolved.dimensions,
     filters: Object.fromEntries(resolved.filters),
@@ -356,7 +438,12 @@ export async function runMetricQuery(
 }
 
 /** Maps a period of the comparison range onto the matching period of the current range. */
-function shiftPeriod(period: string, currentStart: Date, previousStart: Date, compare: 'previous_period' | 'previous_year'): string {
+function shiftPeriod(
+  period: string,
+  currentStart: Date,
+  previousStart: Date,
+  compare: 'previous_period' | 'previous_year',
+): string {
   const instant = parseInstant(period.length === 10 ? period : new Date(period).toISOString(), 'period');
   const shifted =
     compare === 'previous_year'

@@ -1,6 +1,12 @@
 import type { Progress } from '../../core/progress.js';
 import type { SqlConnection } from '../connection.js';
-import { type DimensionName, needsUsersJoin, rollupTableName, SOURCES, type SourceDefinition } from './catalogue.js';
+import {
+  type DimensionName,
+  needsUsersJoin,
+  rollupTableName,
+  SOURCES,
+  type SourceDefinition,
+} from './catalogue.js';
 
 /** A rollup the builder makes: its table, source and dimension set. */
 export interface RollupPlan {
@@ -16,7 +22,11 @@ export function plannedRollups(): RollupPlan[] {
     plans.push({ table: rollupTableName(SOURCES.trades, dimensions), source: SOURCES.trades, dimensions });
   }
   for (const dimensions of SOURCES.net_flows.rollups) {
-    plans.push({ table: rollupTableName(SOURCES.net_flows, dimensions), source: SOURCES.net_flows, dimensions });
+    plans.push({
+      table: rollupTableName(SOURCES.net_flows, dimensions),
+      source: SOURCES.net_flows,
+      dimensions,
+    });
   }
   return plans;
 }
@@ -26,7 +36,9 @@ function rollupSelect(plan: RollupPlan): string {
   if (plan.source.name === 'trades') {
     const source = SOURCES.trades;
     const joinUsers = dimensions.some((dimension) => needsUsersJoin(source, dimension));
-    const columns = dimensions.map((dimension) => `${source.dimensions[dimension as keyof typeof source.dimensions]} AS ${dimension}`);
+    const columns = dimensions.map(
+      (dimension) => `${source.dimensions[dimension as keyof typeof source.dimensions]} AS ${dimension}`,
+    );
     return `SELECT (t.executed_at)::date AS day${columns.map((column) => `, ${column}`).join('')},
       SUM(t.notional_usd) AS notional_usd, COUNT(*) AS trade_count, SUM(t.fee_usd) AS fee_usd
       FROM trades t${joinUsers ? ' JOIN users u ON u.user_id = t.user_id' : ''}
@@ -35,7 +47,8 @@ function rollupSelect(plan: RollupPlan): string {
   // Flows: deposits and withdrawals side by side with a direction column.
   const userColumns = new Set(['country', 'kyc_level', 'vip_tier']);
   const joinUsers = dimensions.some((dimension) => userColumns.has(dimension));
-  const columnOf = (dimension: DimensionName): string => (userColumns.has(dimension) ? `u.${dimension}` : `f.${dimension}`);
+  const columnOf = (dimension: DimensionName): string =>
+    userColumns.has(dimension) ? `u.${dimension}` : `f.${dimension}`;
   const columns = dimensions.map((dimension) => `${columnOf(dimension)} AS ${dimension}`);
   return `SELECT (f.created_at)::date AS day, f.direction${columns.map((column) => `, ${column}`).join('')},
     SUM(f.amount_usd) AS amount_usd, COUNT(*) AS transfer_count

@@ -18,7 +18,9 @@ export function registerAskCommand(program: Command): void {
           asker: terminalAsker(runtime.config, flags.role),
           now: parseNow(flags.now),
         });
-        process.stdout.write(`${flags.json ? JSON.stringify(outcomeToJson(outcome)) : formatOutcomeForTerminal(outcome)}\n`);
+        process.stdout.write(
+          `${flags.json ? JSON.stringify(outcomeToJson(outcome)) : formatOutcomeForTerminal(outcome)}\n`,
+        );
         // For scripts: 0 = answered; 2 = the asker must change something (clarifying question, out of
         // scope, bad input); 1 = a system failed.
         if (outcome.error) setExitCode(outcome.error.userError ? 2 : 1);

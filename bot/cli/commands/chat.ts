@@ -14,7 +14,8 @@ const HELP = `Ask in plain English, for example:
   what metrics can I ask about?
 Commands: /sql (how did you get this?), /csv FILE (export the last table), /help, /quit`;
 
-const EXPLAIN = /^(how did you (get|calculate|compute) (this|that)\??|show (me )?the sql\??|\/sql|\/explain)$/i;
+const EXPLAIN =
+  /^(how did you (get|calculate|compute) (this|that)\??|show (me )?the sql\??|\/sql|\/explain)$/i;
 
 /** Shows the SQL and metric definitions behind an answer. */
 export function explainOutcome(outcome: AskOutcome | undefined): string {
@@ -37,8 +38,14 @@ export async function runChat(flags: GlobalFlags): Promise<void> {
   const runtime = await openRuntime(flags, { generateIfMissing: true });
   const asker = terminalAsker(runtime.config, flags.role);
   const conversationId = `cli-${randomUUID()}`;
-  const input = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
-  process.stdout.write(`Exchange analyst — ${HELP.split('\n')[0]} Type /help for examples, /quit to leave.\n`);
+  const input = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: process.stdin.isTTY,
+  });
+  process.stdout.write(
+    `Exchange analyst — ${HELP.split('\n')[0]} Type /help for examples, /quit to leave.\n`,
+  );
   let last: AskOutcome | undefined;
   try {
     for (;;) {
@@ -67,7 +74,12 @@ export async function runChat(flags: GlobalFlags): Promise<void> {
         }
         continue;
       }
-      const outcome = await runtime.pipeline.ask({ question: line, asker, now: parseNow(flags.now), conversationId });
+      const outcome = await runtime.pipeline.ask({
+        question: line,
+        asker,
+        now: parseNow(flags.now),
+        conversationId,
+      });
       if (outcome.answer) last = outcome;
       process.stdout.write(`${formatOutcomeForTerminal(outcome)}\n`);
     }

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { setExitCode } from '../exit-code.js';
 import { InvalidInputError } from '../../../core/errors.js';
 import type { ConversationTurn } from '../../conversation-store.js';
 import { createOfflineRouter } from '../../router/offline-router.js';
+import { setExitCode } from '../exit-code.js';
 import { type GlobalFlags, parseNow } from '../runtime.js';
 
 /** `analyst route --jsonl FILE [--now T]`: routes only, one `{id, tool, args}` line per input line. */
@@ -39,7 +39,9 @@ export function registerRouteCommand(program: Command): void {
           process.stdout.write(`${JSON.stringify({ id: item.id, tool: route.tool, args: route.args })}\n`);
         } catch (error) {
           const message = error instanceof InvalidInputError ? error.message : String(error);
-          process.stdout.write(`${JSON.stringify({ id: item.id, tool: 'clarify', args: {}, error: message })}\n`);
+          process.stdout.write(
+            `${JSON.stringify({ id: item.id, tool: 'clarify', args: {}, error: message })}\n`,
+          );
         }
       }
       if (failures > 0) setExitCode(1);

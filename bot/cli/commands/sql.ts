@@ -13,7 +13,9 @@ export function registerSqlCommand(program: Command): void {
     .action(async (options: { jsonl: string }, command: Command) => {
       const flags = command.optsWithGlobals<GlobalFlags>();
       const summary = await runSqlCheckCommand({ file: options.jsonl, role: flags.role ?? 'analyst' });
-      process.stderr.write(`${summary.total} statements: ${summary.allowed} allowed, ${summary.denied} denied${summary.invalid ? `, ${summary.invalid} unreadable lines` : ''}\n`);
+      process.stderr.write(
+        `${summary.total} statements: ${summary.allowed} allowed, ${summary.denied} denied${summary.invalid ? `, ${summary.invalid} unreadable lines` : ''}\n`,
+      );
       if (summary.invalid > 0) setExitCode(1);
     });
 }

@@ -456,7 +456,9 @@ describe('no network access', () => {
       ...netInflowByAsset,
       data: names.map((asset, index) => ({ asset, net_inflow_usd: 10 - index })),
     });
-    const texts = svgTexts(chart.svg).map((entry) => entry.text.replaceAll('&lt;', '<').replaceAll('&gt;', '>'));
+    const texts = svgTexts(chart.svg).map((entry) =>
+      entry.text.replaceAll('&lt;', '<').replaceAll('&gt;', '>'),
+    );
     expect(texts).toEqual(expect.arrayContaining(names));
     expect(chart.svg).not.toContain('<b>');
   });

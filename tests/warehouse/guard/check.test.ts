@@ -454,7 +454,10 @@ describe('checkSql: cost bounds', () => {
   });
 
   it('refuses a join chain deeper than the policy allows', () => {
-    const joins = Array.from({ length: 200 }, (_, index) => ` JOIN trades t${index + 1} USING (user_id)`).join('');
+    const joins = Array.from(
+      { length: 200 },
+      (_, index) => ` JOIN trades t${index + 1} USING (user_id)`,
+    ).join('');
     expect(denied(`SELECT 1 FROM trades t0${joins}`).code).toBe('sql_too_deep');
   });
 });

@@ -51,10 +51,10 @@ for (let u = 0; u < target; u++) {
   const p = act.createProfile(context, plan, u, r);
   const dr = act.simulateBackground(context, plan, p, r);
   const role = scenarios.roles.get(u);
-  aml.guardUser(context, p, dr, role, scenarios.windowStart, r);
+  aml.guardUser(context, p, dr, role, r);
   if (role) {
     aml.plantUser(state, p, dr, role, r);
-    aml.guardUser(context, p, dr, role, scenarios.windowStart, r);
+    aml.guardUser(context, p, dr, role, r);
   }
   act.flushUser(context, p, dr, r);
 }
@@ -80,10 +80,10 @@ const show = (label: string) => {
 show('before guard');
 const role = scenarios.roles.get(user);
 console.log('role', role);
-aml.guardUser(context, profile, draft, role, scenarios.windowStart, random);
+aml.guardUser(context, profile, draft, role, random);
 if (role) {
   aml.plantUser(state, profile, draft, role, random);
-  aml.guardUser(context, profile, draft, role, scenarios.windowStart, random);
+  aml.guardUser(context, profile, draft, role, random);
 }
 act.flushUser(context, profile, draft, random);
 show('after guard');

@@ -6,6 +6,7 @@ import type { Asker, Tool, ToolContext } from '../tools/define-tool.js';
 import type { SqlConnection } from '../warehouse/connection.js';
 import { createAuditLog } from './audit-log.js';
 import type { ConversationStore } from './conversation-store.js';
+import type { AccessPolicy } from './permissions.js';
 import { type Answer, type RenderableResult, renderAnswer } from './render/answer.js';
 import type { Route, Router } from './router/types.js';
 
@@ -18,6 +19,8 @@ export interface AskPipelineOptions {
   readonly conversations: ConversationStore;
   readonly maxRows: number;
   readonly statementTimeoutMs: number;
+  /** Who may use which tool; omitted = everyone may use everything (tests of other parts). */
+  readonly access?: AccessPolicy;
 }
 
 /** One question. */
@@ -90,6 +93,18 @@ export function createAskPipeline(options: AskPipelineOptions): AskPipeline {
           answer: undefined,
           text,
           error: undefined,
+        });
+      }
+      const permission = options.access?.check(route.tool, request.asker);
+      if (permission && !permission.allowed) {
+        // Refuse before any data is read: no partial answer can leak.
+        await audit.record({ kind: 'denied', tool: route.tool, args: route.args, allowed: false, error: permission.reason });
+        return finish(request, options, started, {
+          route,
+          result: undefined,
+          answer: undefined,
+          text: permission.reason,
+          error: { code: 'permission_denied', message: permission.reason, userError: true },
         });
       }
       const tool = options.tools[route.tool];
@@ -185,4 +200,15 @@ async function finish(
     });
   }
   return { ...outcome, durationMs: performance.now() - started };
+}
+
+/** Whether a result's PII was masked, when the tool reports it (for the audit log). */
+function maskedFlag(result: RenderableResult): boolean | undefined {
+  const direct = result['masked'];
+  if (typeof direct === 'boolean') return direct;
+  const user = result['user'];
+  if (user && typeof user === 'object' && typeof (user as Record<string, unknown>)['masked'] === 'boolean') {
+    return (user as Record<string, unknown>)['masked'] as boolean;
+  }
+  return undefined;
 }

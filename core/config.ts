@@ -83,3 +83,16 @@ export function loadConfig(
   }
   return parsed.data;
 }
+
+/**
+ * A section of `analyst.config.json` that is not an environment variable (e.g. `access`: roles and
+ * channels), or undefined when the file or the section is absent.
+ */
+export function readConfigFileSection(name: string, configFile = resolve(process.cwd(), 'analyst.config.json')): unknown {
+  if (!existsSync(configFile)) return undefined;
+  try {
+    return (JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>)[name];
+  } catch (error) {
+    throw new ConfigurationError(configFile, `is not valid JSON (${(error as Error).message})`);
+  }
+}

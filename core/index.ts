@@ -1,5 +1,5 @@
 export type { Config } from './config.js';
-export { configSchema, loadConfig, PROJECT_ROOT, SHARED_DIR } from './config.js';
+export { configSchema, loadConfig, PROJECT_ROOT, readConfigFileSection, SHARED_DIR } from './config.js';
 export {
   AnalystError,
   asAnalystError,

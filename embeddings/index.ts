@@ -50,3 +50,23 @@ export {
   normalizeInPlace,
   toPgVector,
 } from './vector-math.js';
+export type {
+  FeedbackRecord,
+  FeedbackStore,
+  FeedbackStoreOptions,
+  HnswSettings,
+  SentimentLabel,
+  SentimentResult,
+  SentimentScorer,
+  UpsertOutcome,
+} from './store.js';
+export {
+  contentHash,
+  createFeedbackStore,
+  DEFAULT_HNSW_SETTINGS,
+  FEEDBACK_HNSW_INDEX,
+  FeedbackModelMismatchError,
+  HNSW_MINIMUM_ROWS,
+} from './store.js';
+export type { BinaryColumnType } from './store-copy.js';
+export { encodeBinaryCopy } from './store-copy.js';

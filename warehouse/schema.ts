@@ -412,4 +412,35 @@ CREATE TABLE IF NOT EXISTS app.feedback_models (
 );
 `,
   },
+  {
+    version: 5,
+    name: 'chat-surfaces',
+    // Slack and Discord state (bot/dedup-store.ts, bot/answer-store.ts). surface_dedup: every event id,
+    // action id and interaction id the surfaces received, so a retried delivery is answered once; a claim
+    // holds a lease, so work whose process died can be taken over by a later retry, and keys expire after
+    // a TTL. surface_answers: what the "Show SQL", "Download CSV" and "Explain" buttons need, by answer id.
+    sql: `
+CREATE SCHEMA IF NOT EXISTS app;
+CREATE TABLE IF NOT EXISTS app.surface_dedup (
+  dedup_key text PRIMARY KEY,
+  state text NOT NULL,
+  attempts integer NOT NULL DEFAULT 1,
+  lease_until timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS surface_dedup_expires_at ON app.surface_dedup (expires_at);
+CREATE TABLE IF NOT EXISTS app.surface_answers (
+  answer_id text PRIMARY KEY,
+  surface text NOT NULL,
+  conversation_id text,
+  asker_id text NOT NULL,
+  asker_role text NOT NULL,
+  payload jsonb NOT NULL,
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS surface_answers_expires_at ON app.surface_answers (expires_at);
+`,
+  },
 ];

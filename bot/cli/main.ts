@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { AnalystError, asAnalystError } from '../../core/errors.js';
 import { registerAnomalyCommand } from './commands/anomaly.js';
 import { registerAskCommand } from './commands/ask.js';
+import { registerAuditCommand } from './commands/audit.js';
 import { runChat } from './commands/chat.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerRouteCommand } from './commands/route.js';
@@ -34,6 +35,7 @@ export function createProgram(): Command {
   registerDemoCommand(program);
   registerSqlCommand(program);
   registerAnomalyCommand(program);
+  registerAuditCommand(program);
   return program;
 }
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Config, loadConfig, SHARED_DIR } from '../../core/config.js';
-import { InvalidInputError } from '../../core/errors.js';
+import { type Config, loadConfig, readConfigFileSection, SHARED_DIR } from '../../core/config.js';
+import { ConfigurationError, InvalidInputError } from '../../core/errors.js';
 import { createProgress } from '../../core/progress.js';
 import type { Asker, Role } from '../../tools/define-tool.js';
 import { TOOLS } from '../../tools/registry.js';
@@ -10,6 +10,7 @@ import { buildRollups, clearSemanticCaches } from '../../warehouse/semantic/inde
 import { openStores, type Stores, storeOptionsFromConfig } from '../../warehouse/stores.js';
 import { type AskPipeline, createAskPipeline } from '../ask.js';
 import { createConversationStore } from '../conversation-store.js';
+import { type AccessConfig, type AccessPolicy, accessConfigSchema, createAccessPolicy } from '../permissions.js';
 import { createRouterFromConfig } from '../llm/index.js';
 import { createOfflineRouter } from '../router/offline-router.js';
 import type { Router } from '../router/types.js';
@@ -28,6 +29,7 @@ export interface Runtime {
   readonly stores: Stores;
   readonly router: Router;
   readonly pipeline: AskPipeline;
+  readonly access: AccessPolicy;
   close(): Promise<void>;
 }
 
@@ -132,7 +134,10 @@ export async function openRuntime(
         );
       }
     }
-    const router = createRouterFromConfig(config, await createOfflineRouter());
+    const access = loadAccessPolicy();
+    const router = createRouterFromConfig(config, await createOfflineRouter(), {
+      allowedTools: (toolName, asker) => (asker ? access.check(toolName, asker).allowed : true),
+    });
     const pipeline = createAskPipeline({
       warehouse: stores.warehouse,
       app: stores.app,
@@ -141,10 +146,22 @@ export async function openRuntime(
       conversations: createConversationStore(stores.app),
       maxRows: config.ANALYST_MAX_ROWS,
       statementTimeoutMs: config.ANALYST_STATEMENT_TIMEOUT_MS,
+      access,
     });
-    return { config, stores, router, pipeline, close: () => stores.close() };
+    return { config, stores, router, pipeline, access, close: () => stores.close() };
   } catch (error) {
     await stores.close();
     throw error;
   }
+}
+
+/** The access policy from the `access` section of analyst.config.json (defaults when absent). */
+export function loadAccessPolicy(): AccessPolicy {
+  const section = readConfigFileSection('access');
+  const parsed = accessConfigSchema.safeParse(section ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigurationError(`access.${issue.path.join('.')}`, issue.message);
+  }
+  return createAccessPolicy(parsed.data satisfies AccessConfig);
 }

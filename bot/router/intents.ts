@@ -39,7 +39,7 @@ export const METRIC_CUES: Readonly<Record<MetricName, readonly Cue[]>> = {
         /\bdeposit_volume_usd\b|\bdeposit(s|ed)? (volume|amount|value|total)s?\b|\b(how much|total) .*deposited\b/,
       weight: 4,
     },
-    { pattern: /\bdeposit(s|ed|ing)?\b|\btop[ -]?ups?\b|\binflows?\b/, weight: 2.5 },
+    { pattern: /\bdeposit(s|ed|ing)?\b|\btop[ -]?ups?\b|\binflows?\b|\bincoming (transfers|funds|money|crypto)\b|\b(came|come|coming|put|brought|sent) in(to)? (the |our )?(exchange|platform)\b|\bfunded\b|\bon-?ramp(ed)?\b|\b(how much|what) .*\b(came|come|got sent|was sent) in\b/, weight: 2.5 },
   ],
   withdrawal_volume_usd: [
     {
@@ -47,7 +47,7 @@ export const METRIC_CUES: Readonly<Record<MetricName, readonly Cue[]>> = {
         /\bwithdrawal_volume_usd\b|\bwithdrawal (volume|amount|value|total)s?\b|\b(how much|total) .*withdrawn\b/,
       weight: 4,
     },
-    { pattern: /\bwithdraw(al|als|n|s|ing)?\b|\bcash[ -]?outs?\b|\boutflows?\b/, weight: 2.5 },
+    { pattern: /\bwithdraw(al|als|n|s|ing)?\b|\bcash(ed)?[ -]?outs?\b|\boutflows?\b|\b(left|leaving|leave|taken out of|pulled out of|moved out of|went out of) (the |our )?(exchange|platform)\b|\b(pulled|taken|moved) out\b|\boutgoing (transfers|funds|money|crypto)\b|\bpayouts?\b|\b(pay|paid|paying) out\b|\boff-?ramp(ed)?\b/, weight: 2.5 },
   ],
   trading_volume_usd: [
     {
@@ -65,6 +65,7 @@ export const METRIC_CUES: Readonly<Record<MetricName, readonly Cue[]>> = {
       weight: 4,
     },
     { pattern: /\btrades\b|\bfills\b|\bexecutions\b/, weight: 2 },
+    { pattern: /\btransactions\b/, weight: 1.5 },
   ],
   active_traders: [
     {
@@ -72,23 +73,28 @@ export const METRIC_CUES: Readonly<Record<MetricName, readonly Cue[]>> = {
         /\bactive_traders\b|\bactive (traders|users|accounts)\b|\bunique traders\b|\bdistinct traders\b|\bdau\b|\bmau\b|\bwau\b|\bdaily active\b/,
       weight: 4,
     },
+    {
+      pattern:
+        /\b(how many|number of|count of|no of) (unique |distinct |different |individual )?(users|people|customers|accounts|clients|persons) (have |had |who |that )?(traded|trading|trade|placed (a |any )?trades?)\b|\b(users|people|customers|accounts|clients) (who|that) (traded|trade|placed (a |any )?trades?)\b/,
+      weight: 4,
+    },
     { pattern: /\btraders\b|\bpeople (who )?trad(ed|ing)\b/, weight: 2 },
   ],
   avg_trade_size_usd: [
     {
       pattern:
-        /\bavg_trade_size_usd\b|\baverage (trade|ticket|order)( size)?\b|\b(trade|ticket|order) size\b|\bmean trade\b|\bsize per trade\b/,
+        /\bavg_trade_size_usd\b|\baverage (trade|ticket|order)( size)?\b|\b(trade|ticket|order) size\b|\bmean trade\b|\bsize per trade\b|\b(average|mean|typical) (size|value|amount) (of|per) (a |an |each )?(trade|order|ticket|fill|execution)s?\b/,
       weight: 5,
     },
   ],
   fees_usd: [
     { pattern: /\bfees_usd\b|\bfee revenue\b|\bfees?\b|\bcommissions?\b/, weight: 4 },
-    { pattern: /\brevenue\b|\bearned\b/, weight: 2.5 },
+    { pattern: /\brevenue\b|\bearned\b|\btake rate\b/, weight: 2.5 },
   ],
   new_users: [
     {
       pattern:
-        /\bnew_users\b|\bsign[ -]?ups?\b|\bsigned up\b|\bnew (users|accounts|customers|clients|registrations)\b|\bregistrations?\b|\bregistered\b|\bonboarded\b|\bjoined\b/,
+        /\bnew_users\b|\baccount (openings|creations)\b|\b(opened|created) (new |an )?accounts?\b|\bsign[ -]?ups?\b|\bsigned up\b|\bnew (users|accounts|customers|clients|registrations)\b|\bregistrations?\b|\bregistered\b|\bonboarded\b|\bjoined\b/,
       weight: 4,
     },
   ],
@@ -114,7 +120,7 @@ export const METRIC_CUES: Readonly<Record<MetricName, readonly Cue[]>> = {
     },
     {
       pattern:
-        /\bcount of (negative |positive |neutral )?(feedback|reviews|complaints)\b|\bfeedback\b.*\b(per|by) (channel|day|week|sentiment)\b/,
+        /\b(feedback|reviews?|complaints?|messages|tickets|posts|tweets|chats|emails|comments) (count|counts|volume|numbers|totals?)\b|\bcount of (negative |positive |neutral )?(feedback|reviews|complaints)\b|\bfeedback\b.*\b(per|by) (channel|day|week|sentiment)\b/,
       weight: 5,
     },
   ],
@@ -128,11 +134,11 @@ export const METRIC_CUES: Readonly<Record<MetricName, readonly Cue[]>> = {
   aml_alert_count: [
     {
       pattern:
-        /\baml_alert_count\b|\b(aml|compliance) alerts?\b.*\b(count|per|by|number|how many|raised|generated|trend)\b|\b(count|number|how many) .*\b(aml|compliance) alerts?\b|\baml alert count\b/,
+        /\baml_alert_count\b|\b(aml|compliance) (alerts?|flags?|hits?)\b.*\b(count|per|by|number|how many|raised|generated|trend)\b|\b(count|number|how many) .*\b(aml|compliance) (alerts?|flags?|hits?)\b|\baml alert count\b/,
       weight: 6,
     },
     // "AML alerts last week": the metric; the bot's own alert list is asked for with status words.
-    { pattern: /\b(aml|compliance|transaction monitoring) alerts?\b/, weight: 4 },
+    { pattern: /\b(aml|compliance|transaction monitoring) (alerts?|flags?|hits?)\b/, weight: 4 },
   ],
 };
 
@@ -149,14 +155,14 @@ export const SCENARIO_CUES: Readonly<Record<AnomalyScenario, readonly Cue[]>> = 
   structuring: [
     {
       pattern:
-        /\bstructur(ing|ed)\b|\bsmurf(s|ing|ed)?\b|\bjust (under|below) the (reporting )?threshold\b|\bsplit(ting)? (up )?(deposits|withdrawals|transfers|payments|cash)\b|\bsplit into smaller\b|\b(below|under|beneath) (the )?(\$?\d+k|\$?\d{1,3}(,\d{3})+|reporting|ctr|threshold)\b/,
+        /\bstructur(ing|ed)\b|\bsmurf(s|ing|ed)?\b|\bjust (under|below) the (reporting )?threshold\b|\bsplit(ting)? (up )?(their |the |his |her )?(deposits|withdrawals|transfers|payments|cash)\b|\b(avoid|evade|dodge|escape|stay under|get around) (the )?(reporting|ctr|threshold|limit)s?\b|\bsplit into smaller\b|\b(below|under|beneath) (the )?(\$?\d+k|\$?\d{1,3}(,\d{3})+|reporting|ctr|threshold)\b/,
       weight: 7,
     },
   ],
   rapid_movement: [
     {
       pattern:
-        /\brapid (in\/out|in and out|movement|in-and-out|turnover of funds)\b|\bstraight (in|back) and straight out\b|\bin and (straight )?out\b|\bpass[ -]?through\b|\bin-out\b|\bmoney in,? money out\b|\b(deposit|funds?)\w* (and|then) (immediately |quickly |instantly )?withdraw\w*\b.*\b(fast|quick|hour|minutes|immediately|right away|same day)\b|\bquick (in|flips?)\b|\bin\/out\b/,
+        /\brapid (in\/out|in and out|movement|in-and-out|turnover of funds)\b|\bstraight (in|back) and straight out\b|\bin and (straight )?out\b|\bpass[ -]?through\b|\bin-out\b|\bmoney in,? money out\b|\b(money )?mules?\b|\bpass(ing|es|ed)? (the )?(money|funds|crypto) (straight )?through\b|\b(deposit|funds?)\w* (and|then) (immediately |quickly |instantly )?withdraw\w*\b.*\b(fast|quick|hour|minutes|immediately|right away|same day)\b|\bquick (in|flips?)\b|\bin\/out\b/,
       weight: 7,
     },
   ],
@@ -172,6 +178,12 @@ export const SCENARIO_CUES: Readonly<Record<AnomalyScenario, readonly Cue[]>> = 
       pattern:
         /\bhigh[ -]risk (jurisdictions?|countries|geo\w*|regions?|locations?)\b|\bfatf\b|\bgrey[ -]?list(ed)?\b|\bblack[ -]?list(ed)? countr\w*\b|\bsanctioned (countries|jurisdictions|regions)\b|\brisky (countries|jurisdictions|geo\w*)\b/,
       weight: 7,
+    },
+    // Activity from the FATF "call for action" countries (Iran, North Korea, Myanmar) is the scenario itself.
+    {
+      pattern:
+        /\b(connect(ing|ions?|ed)|logg?(ing|ed)? in|logins?|access(ing|ed)?|ip addresses|traffic|vpn)\b.*\b(iran|north korea|dprk|myanmar)\b/,
+      weight: 6,
     },
   ],
   sanctioned_exposure: [
@@ -192,7 +204,7 @@ export const SCENARIO_CUES: Readonly<Record<AnomalyScenario, readonly Cue[]>> = 
   outlier: [
     {
       pattern:
-        /\boutliers?\b|\banomal(y|ies|ous) (users|accounts|behaviou?r|activity)\b|\b(unusual|weird|odd|strange|abnormal) (users|accounts|behaviou?r|activity|patterns?)\b|\babnormal\b|\bsuspicious (users|accounts|activity)\b|\bbehaving (weird|odd|strange|unusual)\w*\b|\b(compared|relative) to (their )?peers\b|\bstatistical(ly)? (outliers?|unusual|anomal\w*)\b/,
+        /\boutliers?\b|\banomal(y|ies|ous) (users|accounts|behaviou?r|activity)\b|\b(unusual|weird|odd|strange|abnormal|anomalous|atypical|irregular) (\w+ )?(users|accounts|behaviou?r|activity|patterns?|traders|transfers)\b|\babnormal\b|\bsuspicious (users|accounts|activity)\b|\bbehaving (weird|odd|strange|unusual)\w*\b|\b(compared|relative) to (their )?peers\b|\bstatistical(ly)? (outliers?|unusual|anomal\w*)\b/,
       weight: 5,
     },
   ],
@@ -203,7 +215,7 @@ export const TOOL_CUES: Readonly<Partial<Record<RoutableTool | 'none', readonly 
   metric_forecast: [
     {
       pattern:
-        /\b(forecast|forecasts|forecasting|project(ion|ions|ed)?|predict(ion|ed)?|expected|outlook|extrapolate)\b/,
+        /\b(forecast|forecasts|forecasting|project(ion|ions|ed)?|predict(ion|ed)?|expect(ed|ing|ation|ations)?|outlook|extrapolate)\b/,
       weight: 6,
     },
     // "how big will the backlog be over the next 3 days": a question about the future.
@@ -221,18 +233,23 @@ export const TOOL_CUES: Readonly<Partial<Record<RoutableTool | 'none', readonly 
   recommend_for_user: [
     {
       pattern:
-        /\brecommend(ation|ations|ed)?\b|\brecs\b|\bsuggest(ions)?\b|\bwhat should we (show|offer|pitch|promote|recommend)\b|\bnext best (offer|action|product)\b|\bcross[ -]?sell\b|\bupsell\b|\b(products?|coins?|assets?|tokens?|offers?) to (pitch|offer|show|promote|push)\b|\bpitch to\b|\b(what|which) (coins?|assets?|tokens?|products?) (would|might|could) (user|customer|client|they|he|she)\b/,
+        /\brecommend(ation|ations|ed)?\b|\brecs\b|\bsuggest(ions)?\b|\bwhat should we (show|offer|pitch|promote|recommend)\b|\bnext best (offer|action|product)\b|\bcross[ -]?sell\b|\bupsell\b|\b(products?|coins?|assets?|tokens?|offers?) to (pitch|offer|show|promote|push)\b|\bpitch to\b|\b(what|which) (coins?|assets?|tokens?|products?) (would|might|could) (user|customer|client|they|he|she)\b|\bwhat should (user \d+|customer \d+|uid \d+|they|he|she|this user|this customer|the user|them) (trade|buy|try|invest in|look at|hold|get) next\b|\b(would|might) (they|he|she|user \d+|customer \d+|the user|this user|this customer) (like|want|enjoy|be interested in)\b/,
       weight: 5,
     },
   ],
   similar_items: [
     {
       pattern:
-        /\bsimilar (to|coins|assets|tokens|products)\b|\b(like|comparable to|close to|related to) [A-Z]{2,6}\b|\balso (trade|buy|hold)\b|\balternatives to\b|\bpeople who (trade|buy|hold)\b|\b(customers|users|traders) who (trade|buy|hold)\b|\bcoins like\b|\bcorrelated with\b|\bnearest neighbou?rs?\b|\bwhat else (do|would) (people|users|customers) (who )?(trade|buy|hold)\b/i,
+        /\bsimilar (to|coins|assets|tokens|products)\b|\balso (trade|buy|hold)\b|\balternatives to\b|\bpeople who (trade|buy|hold)\b|\b(customers|users|traders) who (trade|buy|hold)\b|\bcoins like\b|\bcorrelated with\b|\bnearest neighbou?rs?\b|\bwhat else (do|would) (people|users|customers) (who )?(trade|buy|hold)\b/,
       weight: 6,
     },
   ],
   feedback_search: [
+    {
+      pattern:
+        /\bsearch (the |our |all )?(feedback|reviews?|complaints?|messages|tickets|comments|chats|emails|tweets|posts)\b|\b(feedback|reviews?|complaints?|messages|tickets|comments|chats|emails|tweets|posts) (for|containing|with the (word|phrase)|that (say|says|contain)) ['"]/,
+      weight: 5,
+    },
     {
       pattern:
         /\b(find|search|show|get|list|pull|any|look for|dig up|fetch)\b.*\b(feedback|complaints?|reviews?|messages|tickets|comments|mentions?|chats|emails|tweets|posts|quotes)\b.*\b(about|mentioning|regarding|saying|that mention|on|related to|re|around|complaining about|where)\b/,
@@ -257,14 +274,14 @@ export const TOOL_CUES: Readonly<Partial<Record<RoutableTool | 'none', readonly 
   alerts_list: [
     {
       pattern:
-        /\b(alerts?) (got |were |have |has |been |that |which |still )*(fired|triggered|raised|went off|gone off|open|opened|pending|acked|unacked|acknowledged|unacknowledged|resolved|closed|today|yesterday|this week)\b|\b(open|active|firing|unresolved|acked|unacked|resolved|closed|acknowledged|unacknowledged|recent) alerts?\b|\bany alerts\b|\b(what|which) alerts\b|\b(list|show)( me)?( all| the| our)* alerts\b|\balerts (list|log|history|from)\b/,
+        /\b(alerts?) (got |were |have |has |been |that |which |still )*(fired|triggered|raised|went off|gone off|open|opened|pending|acked|unacked|acknowledged|unacknowledged|resolved|closed|today|yesterday|this week)\b|\b(open|active|firing|unresolved|acked|unacked|resolved|closed|acknowledged|unacknowledged|recent) alerts?\b|\bany alerts\b|\b(what|which) alerts\b|\b(list|show)( me)?( all| the| our)* alerts\b|\balerts (list|log|history|from)\b|\b(today|yesterday|this week|last week|this month)'s alerts\b/,
       weight: 6,
     },
   ],
   describe_data: [
     {
       pattern:
-        /\bwhat (metrics|data|tables|dimensions|columns|fields|can i ask|can you (do|answer))\b|\bwhich (metrics|tables|dimensions|columns|fields)\b|\bhow (is|are) \w+ (calculated|computed|defined|measured)\b|\b(define|definition of|what does) \w+\b|\bdescribe (the )?\w+\b|\bschema\b|\bdata dictionary\b|\b(what|which) (is|are|'s) (in )?the \w+ (dimension|table|column|metric|field)s?\b|\bwhat's the \w+ (dimension|table|column|metric|field)\b/,
+        /\bwhat (metrics|data|tables|dimensions|columns|fields|can i ask|can you (do|answer))\b|\bwhich (metrics|tables|dimensions|columns|fields)\b|\bhow (is|are) \w+ (calculated|computed|defined|measured)\b|\b(define|definition of|what does) \w+\b|\bdescribe (the )?\w+\b|\bschema\b|\bdata dictionary\b|\b(what|which) (is|are|'s) (in )?the \w+ (dimension|table|column|metric|field)s?\b|\bwhat's the \w+ (dimension|table|column|metric|field)\b|\bwhat('s| is) in the \w+ table\b|\bexplain (the )?(\w+ ){0,3}(metric|dimension|table|column|field)\b|\bexplain (the )?\w+_\w+\b|\blist (the |all |your )?(metrics|dimensions|tables)\b|\b(metrics|dimensions|tables) (do |can )?you (support|have|know|offer|cover)\b|\bwhat values (can|does|do) (the )?\w+ (take|have)\b|\bpossible values (of|for)\b/,
       weight: 6,
     },
     {
@@ -291,7 +308,12 @@ export const TOOL_CUES: Readonly<Partial<Record<RoutableTool | 'none', readonly 
     },
     {
       pattern:
-        /^(hi|hello|hey|yo|thanks|thank you|thx|cheers|ok|okay|cool|nice|great|good (morning|afternoon|evening))( there| bot| team| all)?[ !.]*$/,
+        /^(hi|hello|hey|yo|thanks|thank you|thx|cheers|ok|okay|k|kk|cool|nice|great|lol|lmao|haha+|rofl|good (morning|afternoon|evening))( there| bot| team| all| so much)?[ !.]*$/,
+      weight: 8,
+    },
+    {
+      pattern:
+        /\b(going to|gonna|will (it|btc|eth|sol|bitcoin|ethereum|\w+)) be worth\b|\bbe worth (next|in|by|tomorrow)\b|\bwhat('s| is) \d+ ?[-+*\/x] ?\d+\b|\b(book|schedule|set up) (a |the )?(meeting|call)\b|\bcancel (all )?(of )?my\b|\bcover letter\b|\bhow (does |do )?(a |the )?(blockchain|crypto|cryptocurrency|mining|staking|lightning|defi|nfts?|smart contracts?|proof of (stake|work)|the internet) works?\b|\bwrite (me )?(an? )?(email|letter|essay|code|script|function|tweet|poem)\b/,
       weight: 8,
     },
   ],

@@ -41,11 +41,12 @@ describe('vector helpers', () => {
     expect(() => meanVector([])).toThrow('meanVector() needs at least one vector');
   });
 
-  it('writes the pgvector text form with the fewest digits that read back exactly', () => {
-    expect(toPgVector(vector(0.1, -0.25, 0, 1e-8, 3))).toBe('[0.1,-0.25,0,1e-8,3]');
-    expect(toPgVector([0.5, 1 / 3])).toBe('[0.5,0.33333334]');
+  it('writes the pgvector text form so that every float32 reads back exactly', () => {
+    // Unit-vector components take 10 decimals; tiny and large values the fewest digits that round-trip.
+    expect(toPgVector(vector(0.1, -0.25, 0, 1e-8, 3))).toBe('[0.1000000015,-0.25,0,1e-8,3]');
+    expect(toPgVector([0.5, 1 / 3, 0.0009765625, 0.0001])).toBe('[0.5,0.3333333433,0.0009765625,0.0001]');
     expect(() => toPgVector([Number.NaN])).toThrow('pgvector cannot store NaN');
-    const random = Float32Array.from({ length: 512 }, (_, index) => Math.sin(index * 12.9898) * 0.09);
+    const random = Float32Array.from({ length: 4096 }, (_, index) => Math.sin(index * 12.9898) ** 3);
     expect(fromPgVector(toPgVector(random))).toEqual(random);
     expect(Array.from(fromPgVector('[1, 2.5 ,-3]'))).toEqual([1, 2.5, -3]);
   });

@@ -1268,7 +1268,6 @@ export function guardUser(
   profile: UserProfile,
   draft: UserDraft,
   role: RoleAssignment | undefined,
-  windowStart: number,
   random: Random,
 ): void {
   const nowMs = context.time.nowMs;

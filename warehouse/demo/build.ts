@@ -186,10 +186,10 @@ function simulateUsers(
     const profile = createProfile(context, plan, user, random);
     const draft = simulateBackground(context, plan, profile, random);
     const role = scenarios.roles.get(user);
-    guardUser(context, profile, draft, role, scenarios.windowStart, random);
+    guardUser(context, profile, draft, role, random);
     if (role) {
       plantUser(state, profile, draft, role, random);
-      guardUser(context, profile, draft, role, scenarios.windowStart, random);
+      guardUser(context, profile, draft, role, random);
     }
     flushUser(context, profile, draft, random);
 

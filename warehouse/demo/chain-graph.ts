@@ -17,34 +17,28 @@ import { DAY_MS } from './time-model.js';
 const MINUTE_MS = 60_000;
 
 /** Assets moved on each chain (symbol, share). */
-const CHAIN_ASSETS: readonly (readonly (readonly [string, number])[])[] = CHAINS.map((chain) => {
-  switch (chain) {
-    case 'ethereum':
-      return [
-        ['ETH', 0.45],
-        ['USDT', 0.35],
-        ['USDC', 0.2],
-      ] as const;
-    case 'bsc':
-      return [
-        ['BNB', 0.4],
-        ['USDT', 0.6],
-      ] as const;
-    case 'tron':
-      return [
-        ['USDT', 0.8],
-        ['TRX', 0.2],
-      ] as const;
-    case 'bitcoin':
-      return [['BTC', 1]] as const;
-    case 'solana':
-      return [
-        ['SOL', 0.5],
-        ['USDC', 0.3],
-        ['USDT', 0.2],
-      ] as const;
-  }
-});
+const ASSETS_BY_CHAIN: Readonly<Record<(typeof CHAINS)[number], readonly (readonly [string, number])[]>> = {
+  ethereum: [
+    ['ETH', 0.45],
+    ['USDT', 0.35],
+    ['USDC', 0.2],
+  ],
+  bsc: [
+    ['BNB', 0.4],
+    ['USDT', 0.6],
+  ],
+  tron: [
+    ['USDT', 0.8],
+    ['TRX', 0.2],
+  ],
+  bitcoin: [['BTC', 1]],
+  solana: [
+    ['SOL', 0.5],
+    ['USDC', 0.3],
+    ['USDT', 0.2],
+  ],
+};
+const CHAIN_ASSETS = CHAINS.map((chain) => ASSETS_BY_CHAIN[chain]);
 const ASSET_INDEX = new Map(ASSETS.map((item, index) => [item.symbol, index]));
 
 /** Fills `output` with the graph; `target` is the approximate total number of transfers. */

@@ -24,7 +24,7 @@ export interface Banking77Row {
 export function readBanking77(path: string): Banking77Row[] {
   const records = parseCsv(readFileSync(path, 'utf8'));
   const header = records.shift();
-  if (!header || header[0]?.trim() !== 'text' || header[1]?.trim() !== 'category') {
+  if (header?.[0]?.trim() !== 'text' || header[1]?.trim() !== 'category') {
     throw new Error(`${path}: expected the header "text,category"`);
   }
   const rows: Banking77Row[] = [];

@@ -47,7 +47,15 @@ describe('rankingMetrics', () => {
 
 describe('catalogueCoverage', () => {
   it('is distinct recommended items over distinct training items', () => {
-    expect(catalogueCoverage([[1, 2, 3], [3, 5, 6]], 10)).toBe(0.5);
+    expect(
+      catalogueCoverage(
+        [
+          [1, 2, 3],
+          [3, 5, 6],
+        ],
+        10,
+      ),
+    ).toBe(0.5);
     expect(catalogueCoverage([], 0)).toBe(0);
   });
 });

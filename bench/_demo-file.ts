@@ -1,0 +1,12 @@
+import { rmSync } from 'node:fs';
+import { createPgliteConnection } from '../warehouse/pglite-connection.js';
+import { generateDemoWarehouse } from '../warehouse/demo/generate.js';
+const scale = Number(process.argv[2] ?? '1');
+const dir = process.argv[3] ?? '/tmp/demo-s1';
+rmSync(dir, { recursive: true, force: true });
+const c = await createPgliteConnection({ dataDir: dir });
+const c0 = process.cpuUsage();
+const r = await generateDemoWarehouse(c, { scale, seed: 42, now: new Date('2026-11-24T12:00:00Z'), feedbackCsvPath: '/work/shared/data/banking77/train.csv' });
+const cpu = process.cpuUsage(c0);
+console.log(JSON.stringify({ durationMs: r.durationMs, phases: r.phases, cpuUser: cpu.user / 1e6, cpuSys: cpu.system / 1e6, counts: r.counts }, null, 1));
+await c.close();

@@ -17,7 +17,8 @@ import { readCsvWithHeader, readJsonlRecords } from '../core/csv.js';
 import { InvalidInputError } from '../core/errors.js';
 import { createProgress } from '../core/progress.js';
 import type { SqlConnection } from '../warehouse/connection.js';
-import { HNSW_MINIMUM_ROWS, type FeedbackRecord, type FeedbackStore } from './store.js';
+import { refreshLexicalModel } from './search.js';
+import { type FeedbackRecord, type FeedbackStore, HNSW_MINIMUM_ROWS } from './store.js';
 
 /** Which column holds what. Defaults: id `id`, text `text`, time `created_at`, channel `channel`, rating `rating`. */
 export interface ColumnMapping {
@@ -56,6 +57,8 @@ export interface IngestReport {
   readonly embedMs: number;
   readonly storeMs: number;
   readonly index: { readonly built: boolean; readonly durationMs: number; readonly rows: number };
+  /** The corpus LSA model used to re-rank search results (see embeddings/search.ts). */
+  readonly lexical: { readonly fitted: boolean; readonly durationMs: number; readonly texts: number };
 }
 
 /** Options of the ingestion functions. */
@@ -344,6 +347,9 @@ export async function ingestFeedbackRecords(
   progress.finish();
 
   const index = options.deferIndex ? { built: false, durationMs: 0, rows: await store.count() } : await store.buildIndex();
+  const lexical = options.deferIndex
+    ? { fitted: false, durationMs: 0, texts: 0 }
+    : await refreshLexicalModel(app, store.embedder);
   await app.query(
     `UPDATE app.feedback_ingest_runs SET status = 'done', finished_at = now() WHERE run_id = $1`,
     [runId],
@@ -361,6 +367,7 @@ export async function ingestFeedbackRecords(
     embedMs: totals.embedMs,
     storeMs: totals.storeMs,
     index,
+    lexical,
   };
 }
 

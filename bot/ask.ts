@@ -6,6 +6,7 @@ import type { Asker, Tool, ToolContext } from '../tools/define-tool.js';
 import type { SqlConnection } from '../warehouse/connection.js';
 import { createAuditLog } from './audit-log.js';
 import type { ConversationStore } from './conversation-store.js';
+import { type ConcurrencyLimiter, createConcurrencyLimiter, type RateLimiter } from './limits.js';
 import type { AccessPolicy } from './permissions.js';
 import { type Answer, type RenderableResult, renderAnswer } from './render/answer.js';
 import type { Route, Router } from './router/types.js';
@@ -21,6 +22,10 @@ export interface AskPipelineOptions {
   readonly statementTimeoutMs: number;
   /** Who may use which tool; omitted = everyone may use everything (tests of other parts). */
   readonly access?: AccessPolicy;
+  /** Per-user and per-channel request limits; omitted = unlimited (terminal, tests). */
+  readonly rateLimiter?: RateLimiter;
+  /** Queries running at once across all askers (default 4). */
+  readonly maxConcurrentQueries?: number;
 }
 
 /** One question. */
@@ -58,11 +63,28 @@ export interface AskPipeline {
  * Errors become honest messages; nothing retries without bound.
  */
 export function createAskPipeline(options: AskPipelineOptions): AskPipeline {
+  const queries: ConcurrencyLimiter = createConcurrencyLimiter(options.maxConcurrentQueries ?? 4);
   return {
     async ask(request) {
       const started = performance.now();
       const audit = createAuditLog(options.app, request.asker, randomUUID());
       await audit.record({ kind: 'question', question: request.question });
+      const waitSeconds = Math.max(
+        options.rateLimiter?.take(`user:${request.asker.surface}:${request.asker.id}`) ?? 0,
+        request.asker.channel ? (options.rateLimiter?.take(`channel:${request.asker.surface}:${request.asker.channel}`) ?? 0) : 0,
+      );
+      if (waitSeconds > 0) {
+        const text = `Too many questions in a short time; please wait ${waitSeconds} s and ask again.`;
+        await audit.record({ kind: 'denied', question: request.question, allowed: false, error: text });
+        return {
+          route: { tool: 'none', args: {}, message: text, confidence: 0, source: 'offline' },
+          result: undefined,
+          answer: undefined,
+          text,
+          error: { code: 'rate_limited', message: text, userError: true },
+          durationMs: performance.now() - started,
+        };
+      }
       const history = request.conversationId
         ? await options.conversations.history(request.conversationId)
         : [];
@@ -131,7 +153,7 @@ export function createAskPipeline(options: AskPipelineOptions): AskPipeline {
       try {
         const input = parseArguments(tool, route.args);
         await audit.record({ kind: 'tool_call', tool: tool.name, args: input });
-        const result = (await tool.run(input, context)) as unknown as RenderableResult;
+        const result = (await queries.run(() => tool.run(input, context))) as unknown as RenderableResult;
         const answer = renderAnswer(result);
         await audit.record({
           kind: 'answer',

@@ -164,7 +164,7 @@ export function fitRatingSentiment(
 /** The scorer of a fitted model; score = P(positive) − P(negative). */
 export function createRatingSentiment(model: RatingSentimentModel): SentimentScorer {
   const weights = Float64Array.from(model.weights);
-  const hash = createHash('sha1').update(weights.buffer as ArrayBuffer).digest('hex').slice(0, 12);
+  const hash = createHash('sha1').update(new Uint8Array(weights.buffer)).digest('hex').slice(0, 12);
   return {
     id: `ratings-logistic:${hash}`,
     score: (texts, vectors) =>

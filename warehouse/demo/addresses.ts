@@ -27,16 +27,10 @@ for (let index = 0; index < BASE58_ALPHABET.length; index++) {
 const BECH32_ALPHABET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
 const BECH32_CONST = 1;
 const BECH32M_CONST = 0x2bc830a3;
-const HEX = '0123456789abcdef';
 
 /** Lower-case hex of bytes. */
 export function toHex(bytes: Uint8Array): string {
-  let text = '';
-  for (let index = 0; index < bytes.length; index++) {
-    const byte = bytes[index]!;
-    text += HEX[byte >> 4]! + HEX[byte & 15]!;
-  }
-  return text;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
 /** SHA-256 of bytes (node:crypto). */

@@ -26,6 +26,26 @@ export {
 } from './lsa-embedder.js';
 export type { SavedEmbeddingModel } from './lsa-store.js';
 export { loadLsaModel, saveLsaModel } from './lsa-store.js';
+export type {
+  FeedbackRecord,
+  FeedbackStore,
+  FeedbackStoreOptions,
+  HnswSettings,
+  SentimentLabel,
+  SentimentResult,
+  SentimentScorer,
+  UpsertOutcome,
+} from './store.js';
+export {
+  contentHash,
+  createFeedbackStore,
+  DEFAULT_HNSW_SETTINGS,
+  FEEDBACK_HNSW_INDEX,
+  FeedbackModelMismatchError,
+  HNSW_MINIMUM_ROWS,
+} from './store.js';
+export type { BinaryColumnType } from './store-copy.js';
+export { encodeBinaryCopy } from './store-copy.js';
 export type { FeatureOptions } from './text-features.js';
 export { tokenizeWords } from './text-features.js';
 export type {
@@ -50,23 +70,3 @@ export {
   normalizeInPlace,
   toPgVector,
 } from './vector-math.js';
-export type {
-  FeedbackRecord,
-  FeedbackStore,
-  FeedbackStoreOptions,
-  HnswSettings,
-  SentimentLabel,
-  SentimentResult,
-  SentimentScorer,
-  UpsertOutcome,
-} from './store.js';
-export {
-  contentHash,
-  createFeedbackStore,
-  DEFAULT_HNSW_SETTINGS,
-  FEEDBACK_HNSW_INDEX,
-  FeedbackModelMismatchError,
-  HNSW_MINIMUM_ROWS,
-} from './store.js';
-export type { BinaryColumnType } from './store-copy.js';
-export { encodeBinaryCopy } from './store-copy.js';

@@ -92,7 +92,10 @@ export interface FeedbackSearcherOptions {
 
 /** Searches the feedback store. */
 export interface FeedbackSearcher {
-  search(query: string, options?: SearchOptions): Promise<{ hits: FeedbackHit[]; statements: SearchStatement[] }>;
+  search(
+    query: string,
+    options?: SearchOptions,
+  ): Promise<{ hits: FeedbackHit[]; statements: SearchStatement[] }>;
 }
 
 /** Name of the corpus-fitted LSA model used for re-ranking. */
@@ -163,7 +166,14 @@ export async function createFeedbackSearcher(
       let queryVector: Float32Array | undefined;
       if (mode !== 'text') {
         [queryVector] = await embedder.embed([query]);
-        const dense = await denseCandidates(app, queryVector!, filters, mode === 'vector' ? k : poolSize, efSearch, statements);
+        const dense = await denseCandidates(
+          app,
+          queryVector!,
+          filters,
+          mode === 'vector' ? k : poolSize,
+          efSearch,
+          statements,
+        );
         dense.forEach((id, rank) => {
           take(id).denseRank = rank;
         });
@@ -182,7 +192,7 @@ export async function createFeedbackSearcher(
       if (mode === 'vector' || mode === 'text') {
         ranked = [...pool.values()].map((candidate) => ({
           candidate,
-          score: mode === 'vector' ? cosine(queryVector!, candidate.dense!) : candidate.textScore ?? 0,
+          score: mode === 'vector' ? cosine(queryVector!, candidate.dense!) : (candidate.textScore ?? 0),
         }));
       } else if (mode === 'rrf') {
         ranked = [...pool.values()].map((candidate) => ({ candidate, score: rrfScore(candidate) }));
@@ -195,9 +205,14 @@ export async function createFeedbackSearcher(
             candidate.lexical = vectors[index]!;
           });
         }
-        const fused = (dense: Float32Array, lexicalQuery: Float32Array | undefined, candidate: Candidate): number =>
+        const fused = (
+          dense: Float32Array,
+          lexicalQuery: Float32Array | undefined,
+          candidate: Candidate,
+        ): number =>
           lexicalQuery && candidate.lexical
-            ? denseWeight * cosine(dense, candidate.dense!) + (1 - denseWeight) * cosine(lexicalQuery, candidate.lexical)
+            ? denseWeight * cosine(dense, candidate.dense!) +
+              (1 - denseWeight) * cosine(lexicalQuery, candidate.lexical)
             : cosine(dense, candidate.dense!);
         ranked = [...pool.values()].map((candidate) => ({
           candidate,
@@ -206,10 +221,18 @@ export async function createFeedbackSearcher(
         if (mode === 'hybrid' && ranked.length > 0) {
           ranked.sort(byScore);
           const top = ranked.slice(0, feedbackDocuments).map((entry) => entry.candidate);
-          const movedDense = rocchio(queryVector!, top.map((candidate) => candidate.dense!), feedbackWeight);
+          const movedDense = rocchio(
+            queryVector!,
+            top.map((candidate) => candidate.dense!),
+            feedbackWeight,
+          );
           const movedLexical =
             queryLexical && lexical
-              ? rocchio(queryLexical, top.map((candidate) => candidate.lexical!), feedbackWeight)
+              ? rocchio(
+                  queryLexical,
+                  top.map((candidate) => candidate.lexical!),
+                  feedbackWeight,
+                )
               : undefined;
           // Ask the index again with the moved query: it reaches neighbours the first query missed.
           const again = await denseCandidates(app, movedDense, filters, poolSize, efSearch, statements);
@@ -236,8 +259,13 @@ export async function createFeedbackSearcher(
   };
 }
 
-function byScore(a: { candidate: Candidate; score: number }, b: { candidate: Candidate; score: number }): number {
-  return b.score - a.score || (a.candidate.id < b.candidate.id ? -1 : a.candidate.id > b.candidate.id ? 1 : 0);
+function byScore(
+  a: { candidate: Candidate; score: number },
+  b: { candidate: Candidate; score: number },
+): number {
+  return (
+    b.score - a.score || (a.candidate.id < b.candidate.id ? -1 : a.candidate.id > b.candidate.id ? 1 : 0)
+  );
 }
 
 function rrfScore(candidate: Candidate): number {
@@ -250,7 +278,8 @@ function rrfScore(candidate: Candidate): number {
 /** q + weight · unit(centroid of the feedback vectors), at unit length. */
 function rocchio(query: Float32Array, documents: readonly Float32Array[], weight: number): Float32Array {
   const centroid = new Float32Array(query.length);
-  for (const vector of documents) for (let index = 0; index < vector.length; index++) centroid[index]! += vector[index]!;
+  for (const vector of documents)
+    for (let index = 0; index < vector.length; index++) centroid[index]! += vector[index]!;
   normalizeInPlace(centroid);
   const moved = new Float32Array(query.length);
   for (let index = 0; index < query.length; index++) moved[index] = query[index]! + weight * centroid[index]!;
@@ -322,7 +351,12 @@ async function denseCandidates(
     await transaction.exec(
       `SET LOCAL hnsw.ef_search = ${Math.min(1000, efSearch)};${filtered ? ' SET LOCAL hnsw.iterative_scan = relaxed_order;' : ''}`,
     );
-    const rows = await timed<{ id: string }>(transaction, sql, [toPgVector(vector), ...where.params], statements);
+    const rows = await timed<{ id: string }>(
+      transaction,
+      sql,
+      [toPgVector(vector), ...where.params],
+      statements,
+    );
     return rows.map((row) => row.id);
   });
 }
@@ -351,7 +385,11 @@ async function textCandidates(
   return rows.map((row) => ({ id: row.id, score: Number(row.score) }));
 }
 
-async function fetchRows(app: SqlConnection, candidates: readonly Candidate[], statements: SearchStatement[]): Promise<void> {
+async function fetchRows(
+  app: SqlConnection,
+  candidates: readonly Candidate[],
+  statements: SearchStatement[],
+): Promise<void> {
   const missing = candidates.filter((candidate) => !candidate.row);
   if (missing.length === 0) return;
   const rows = await timed<DocumentRow>(
@@ -391,7 +429,9 @@ export async function refreshLexicalModel(
   options: LexicalModelOptions = {},
 ): Promise<{ fitted: boolean; durationMs: number; texts: number }> {
   if (embedder.id.startsWith('lsa:')) return { fitted: false, durationMs: 0, texts: 0 };
-  const { rows: counted } = await app.query<{ count: number }>('SELECT count(*) AS count FROM app.feedback_documents');
+  const { rows: counted } = await app.query<{ count: number }>(
+    'SELECT count(*) AS count FROM app.feedback_documents',
+  );
   const count = Number(counted[0]?.count ?? 0);
   if (count < 50) return { fitted: false, durationMs: 0, texts: 0 };
   const { rows: models } = await app.query<{ document_count: number }>(

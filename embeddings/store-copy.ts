@@ -113,7 +113,8 @@ export function encodeBinaryCopy(types: readonly BinaryColumnType[], rows: reado
           view.setInt16(offset + 4, vector.length);
           view.setInt16(offset + 6, 0);
           offset += 8;
-          for (let index = 0; index < vector.length; index++, offset += 4) view.setFloat32(offset, vector[index]!);
+          for (let index = 0; index < vector.length; index++, offset += 4)
+            view.setFloat32(offset, vector[index]!);
           break;
         }
       }

@@ -173,7 +173,12 @@ export async function* readFeedbackFile(path: string, mapping: ColumnMapping): A
       yield { line: row.line, error: row.error };
       continue;
     }
-    yield toItem(row.line, (name) => row.values[name], resolved, () => true);
+    yield toItem(
+      row.line,
+      (name) => row.values[name],
+      resolved,
+      () => true,
+    );
   }
 }
 
@@ -186,7 +191,13 @@ function jsonValue(value: unknown): string | undefined {
 function toItem(
   line: number,
   get: (column: string) => string | undefined,
-  columns: { id?: string | undefined; text?: string | undefined; time?: string | undefined; channel?: string | undefined; rating?: string | undefined },
+  columns: {
+    id?: string | undefined;
+    text?: string | undefined;
+    time?: string | undefined;
+    channel?: string | undefined;
+    rating?: string | undefined;
+  },
   has: (column: string) => boolean,
 ): IngestItem {
   const textColumn = columns.text ?? 'text';
@@ -199,7 +210,10 @@ function toItem(
     if (value !== '') {
       const parsed = parseTimestamp(value);
       if (!parsed) {
-        return { line, error: `'${value}' in column '${columns.time}' is not a date (use ISO 8601, e.g. 2026-11-24T12:00:00Z)` };
+        return {
+          line,
+          error: `'${value}' in column '${columns.time}' is not a date (use ISO 8601, e.g. 2026-11-24T12:00:00Z)`,
+        };
       }
       createdAt = parsed;
     }
@@ -225,9 +239,16 @@ function toItem(
     sourceLine: line,
   };
   const idValue = columns.id === undefined ? '' : (get(columns.id) ?? '').trim();
-  if (columns.id !== undefined && idValue === '') return { line, error: `empty id in column '${columns.id}'` };
+  if (columns.id !== undefined && idValue === '')
+    return { line, error: `empty id in column '${columns.id}'` };
   // Without an id column the content names the row, so the same row ingested twice is the same document.
-  const id = idValue !== '' ? idValue : `h-${createHash('sha1').update(JSON.stringify([text, createdAt?.toISOString() ?? null, record.channel, rating])).digest('hex').slice(0, 20)}`;
+  const id =
+    idValue !== ''
+      ? idValue
+      : `h-${createHash('sha1')
+          .update(JSON.stringify([text, createdAt?.toISOString() ?? null, record.channel, rating]))
+          .digest('hex')
+          .slice(0, 20)}`;
   return { line, record: { ...record, id } };
 }
 
@@ -240,7 +261,10 @@ export function parseTimestamp(value: string): Date | undefined {
     const number = Number(value);
     return new Date(value.length >= 12 ? number : number * 1000);
   }
-  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(value);
+  const match =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(
+      value,
+    );
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second, fraction, zone] = match;
   const iso = `${year}-${month}-${day}T${hour ?? '00'}:${minute ?? '00'}:${second ?? '00'}.${(fraction ?? '0').padEnd(3, '0').slice(0, 3)}${zone ? (zone.toUpperCase() === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone) : 'Z'}`;
@@ -284,7 +308,8 @@ export async function ingestFeedbackRecords(
   // store are inserted into the existing graph.
   const existing = await store.count();
   const expected = options.expectedRows ?? 0;
-  if ((await store.hasIndex()) && expected > Math.max(HNSW_MINIMUM_ROWS, existing / 4)) await store.dropIndex();
+  if ((await store.hasIndex()) && expected > Math.max(HNSW_MINIMUM_ROWS, existing / 4))
+    await store.dropIndex();
 
   const progress = createProgress({
     label: `ingest ${options.source}`,
@@ -346,7 +371,9 @@ export async function ingestFeedbackRecords(
   await flush();
   progress.finish();
 
-  const index = options.deferIndex ? { built: false, durationMs: 0, rows: await store.count() } : await store.buildIndex();
+  const index = options.deferIndex
+    ? { built: false, durationMs: 0, rows: await store.count() }
+    : await store.buildIndex();
   const lexical = options.deferIndex
     ? { fitted: false, durationMs: 0, texts: 0 }
     : await refreshLexicalModel(app, store.embedder);
@@ -362,7 +389,13 @@ export async function ingestFeedbackRecords(
     unchanged: totals.unchanged,
     duplicates: totals.duplicates,
     resumedAfterLine: crashed ? resumeAfter : null,
-    rejected: rejected.length === rejectedCount ? rejected : [...rejected, { line: 0, error: `${rejectedCount - rejected.length} more rejected rows not listed` }],
+    rejected:
+      rejected.length === rejectedCount
+        ? rejected
+        : [
+            ...rejected,
+            { line: 0, error: `${rejectedCount - rejected.length} more rejected rows not listed` },
+          ],
     durationMs: performance.now() - started,
     embedMs: totals.embedMs,
     storeMs: totals.storeMs,

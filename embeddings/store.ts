@@ -185,7 +185,9 @@ export function createFeedbackStore(app: SqlConnection, options: FeedbackStoreOp
     throw new RangeError(`hnsw.m must be an integer in 2..100, got ${hnsw.m}`);
   }
   if (!Number.isInteger(hnsw.efConstruction) || hnsw.efConstruction < 2 * hnsw.m) {
-    throw new RangeError(`hnsw.efConstruction must be an integer of at least 2·m, got ${hnsw.efConstruction}`);
+    throw new RangeError(
+      `hnsw.efConstruction must be an integer of at least 2·m, got ${hnsw.efConstruction}`,
+    );
   }
   let prepared = false;
 
@@ -284,7 +286,9 @@ export function createFeedbackStore(app: SqlConnection, options: FeedbackStoreOp
       };
     },
     async count() {
-      const { rows } = await app.query<{ count: number }>('SELECT count(*) AS count FROM app.feedback_documents');
+      const { rows } = await app.query<{ count: number }>(
+        'SELECT count(*) AS count FROM app.feedback_documents',
+      );
       return Number(rows[0]?.count ?? 0);
     },
     async hasIndex() {
@@ -330,7 +334,10 @@ async function writeRows(connection: SqlConnection, rows: readonly (readonly unk
       COPY_COLUMNS.map((column) => column.type),
       rows as Parameters<typeof encodeBinaryCopy>[1],
     );
-    await connection.copyFrom(`COPY app.feedback_documents (${columns}) FROM '/dev/blob' WITH (FORMAT binary)`, data);
+    await connection.copyFrom(
+      `COPY app.feedback_documents (${columns}) FROM '/dev/blob' WITH (FORMAT binary)`,
+      data,
+    );
     return;
   }
   // PostgreSQL over the wire: one multi-row INSERT per 200 rows, vectors in pgvector's text form (the
@@ -343,11 +350,15 @@ async function writeRows(connection: SqlConnection, rows: readonly (readonly unk
       const placeholders = COPY_COLUMNS.map((column, columnIndex) => {
         const value = row[columnIndex];
         params.push(value instanceof Float32Array ? toPgVector(value) : value);
-        const cast = column.type === 'vector' ? '::vector' : column.type === 'timestamptz' ? '::timestamptz' : '';
+        const cast =
+          column.type === 'vector' ? '::vector' : column.type === 'timestamptz' ? '::timestamptz' : '';
         return `$${rowIndex * width + columnIndex + 1}${cast}`;
       });
       return `(${placeholders.join(', ')})`;
     });
-    await connection.query(`INSERT INTO app.feedback_documents (${columns}) VALUES ${tuples.join(', ')}`, params);
+    await connection.query(
+      `INSERT INTO app.feedback_documents (${columns}) VALUES ${tuples.join(', ')}`,
+      params,
+    );
   }
 }

@@ -51,8 +51,10 @@ export interface TransformerEmbedder extends Embedder {
 }
 
 /**
- * Texts per ONNX run. Measured by `npm run bench -- embeddings` on the 2-core machines: 16 and 64 are
- * within noise of each other and clearly faster than 1 and 256 (long padded batches waste work).
+ * Texts per ONNX run. Measured by `npm run bench -- embeddings` on the shared 2-core machine (best of
+ * two rounds, 512 Banking77 texts, heavily loaded machine): batch 64 4.5 ms CPU per sentence, 16 5.7,
+ * 256 6.3, 1 14. Batch 64 was also the fastest in wall time in the full run (16 won a --quick run, within
+ * noise); 256 loses because long batches carry more padding.
  */
 export const DEFAULT_TRANSFORMER_BATCH_SIZE = 64;
 

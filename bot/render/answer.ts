@@ -1,5 +1,6 @@
 import type { ExecutedSql } from '../../tools/define-tool.js';
 import type { DescribeDataResult } from '../../tools/describe-data.js';
+import type { MetricForecastResult } from '../../tools/metric-forecast.js';
 import type { MetricQueryResult } from '../../tools/metric-query.js';
 import type { UserProfileResult } from '../../tools/user-profile.js';
 import {
@@ -61,6 +62,8 @@ export function renderAnswer(result: RenderableResult): Answer {
       return renderDescribe(result as unknown as DescribeDataResult);
     case 'user_profile':
       return renderUserProfile(result as unknown as UserProfileResult);
+    case 'forecast':
+      return renderForecast(result as unknown as MetricForecastResult);
     default:
       return renderGeneric(result);
   }
@@ -207,6 +210,47 @@ function renderMetric(result: MetricQueryResult): Answer {
 export function rowSentence(rowCount: number, truncated: boolean): string {
   if (truncated) return `Showing the first ${formatCount(rowCount)} rows; more exist beyond the limit.`;
   return `${formatCount(rowCount)} ${rowCount === 1 ? 'row' : 'rows'}.`;
+}
+
+function renderForecast(result: MetricForecastResult): Answer {
+  const unit = result.unit;
+  const first = result.forecast[0]!;
+  const last = result.forecast[result.forecast.length - 1]!;
+  const highest = result.forecast.reduce((best, point) => (point.value > best.value ? point : best), first);
+  const lowest = result.forecast.reduce((best, point) => (point.value < best.value ? point : best), first);
+  const range = formatRange({ start: first.period, end: new Date(Date.parse(`${last.period}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10) });
+  const summary = [
+    `Forecast of ${result.label.toLowerCase()}${describeFilters(result.filters)} for ${range}${
+      result.forecastTotal === undefined ? '' : `: ${formatValue(result.forecastTotal, unit)} in total`
+    }.`,
+    `Highest ${highest.period} (${formatValue(highest.value, unit)}, ${formatPercent(result.level, 0)} interval ${formatValue(highest.lower, unit)} to ${formatValue(highest.upper, unit)}); lowest ${lowest.period} (${formatValue(lowest.value, unit)}).`,
+    `Model: ${result.model}.`,
+    rowSentence(result.forecast.length, false),
+  ].join(' ');
+  const data = [
+    ...result.history.slice(-28).map((point) => ({ period: point.period, value: point.value })),
+    ...result.forecast.map((point) => ({ period: point.period, forecast: point.value, lower: point.lower, upper: point.upper })),
+  ];
+  return {
+    summary,
+    table: {
+      headers: ['day', 'forecast', 'lower', 'upper'],
+      rows: result.forecast.map((point) => [point.period, formatValue(point.value, unit), formatValue(point.lower, unit), formatValue(point.upper, unit)]),
+      numeric: [false, true, true, true],
+    },
+    chart: {
+      kind: 'line',
+      title: `Forecast: ${result.label}${describeFilters(result.filters)}`,
+      x: { field: 'period', title: 'day', type: 'temporal' },
+      y: { field: 'value', title: result.label, format: chartFormat(unit) },
+      compare: { field: 'forecast', title: 'forecast' },
+      data,
+    },
+    rowCount: result.forecast.length,
+    truncated: false,
+    sql: result.sql,
+    definitions: [`${result.metric}: forecast with ${result.model}; ${formatPercent(result.level, 0)} prediction intervals from the residual spread`],
+  };
 }
 
 function renderDescribe(result: DescribeDataResult): Answer {

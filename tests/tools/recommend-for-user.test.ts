@@ -1,20 +1,31 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../core/errors.js';
 import { refreshRecommendations } from '../../models/recommend/index.js';
 import { recommendForUserInput, recommendForUserTool } from '../../tools/recommend-for-user.js';
 import { openStores, type Stores } from '../../warehouse/stores.js';
 import { loadRecommendFixture, recommendContext } from './recommend-fixture.js';
 
+// One store per file (PGlite start-up is the slow part); tests undo what they write. The blocks run in
+// order: "without a refresh" first, then the refresh and what depends on it.
 let stores: Stores;
 
-beforeEach(async () => {
+beforeAll(async () => {
   stores = await openStores({ inMemory: true });
   await loadRecommendFixture(stores.warehouse);
 });
 
-afterEach(async () => {
+afterAll(async () => {
   await stores.close();
 });
+
+async function withEvent(sql: string, work: () => Promise<void>): Promise<void> {
+  await stores.warehouse.query(sql);
+  try {
+    await work();
+  } finally {
+    await stores.warehouse.query('DELETE FROM user_events WHERE event_id >= 9000');
+  }
+}
 
 const labelsAndReasons = (result: { items: readonly { label: string; reason: string }[] }) =>
   result.items.map((item) => `${item.label}: ${item.reason}`);
@@ -28,8 +39,29 @@ describe('recommend_for_user input', () => {
   });
 });
 
+describe('recommend_for_user without a refresh', () => {
+  it('computes on the fly and says so', async () => {
+    const result = await recommendForUserTool.run({ user_id: 1, k: 2 }, recommendContext(stores));
+    expect(result.source).toBe('on_the_fly');
+    expect(result.refreshedAt).toBeNull();
+    expect(result.note).toBe(
+      'Recommendations have not been refreshed yet; computed on the fly from user_events (run the recommendations refresh to serve them precomputed).',
+    );
+    expect(labelsAndReasons(result)).toEqual([
+      'POL: because you traded ARB and OP',
+      'SOL: because you traded ARB and OP',
+    ]);
+  });
+
+  it('gives a new user the popular items of their segment', async () => {
+    const result = await recommendForUserTool.run({ user_id: 3, k: 1 }, recommendContext(stores));
+    expect(result.source).toBe('cold_start');
+    expect(labelsAndReasons(result)).toEqual(['ARB: new here: popular with VIP tier 0 users in DE']);
+  });
+});
+
 describe('recommend_for_user after a refresh', () => {
-  beforeEach(async () => {
+  beforeAll(async () => {
     await refreshRecommendations(stores, { silent: true, now: new Date('2026-11-24T12:00:00Z') });
   });
 
@@ -60,13 +92,15 @@ describe('recommend_for_user after a refresh', () => {
   });
 
   it('drops items bought since the refresh', async () => {
-    await stores.warehouse.query(
+    await withEvent(
       `INSERT INTO user_events VALUES (9001, 1, 'POL', 'asset', 'trade', '2026-11-24T13:00:00Z')`,
+      async () => {
+        const result = await recommendForUserTool.run({ user_id: 1, k: 2 }, recommendContext(stores));
+        expect(result.source).toBe('precomputed');
+        expect(result.items.map((item) => item.label)).toEqual(['SOL', 'BTC']);
+        expect(result.excluded).toEqual(['ARB', 'OP', 'POL']);
+      },
     );
-    const result = await recommendForUserTool.run({ user_id: 1, k: 2 }, recommendContext(stores));
-    expect(result.source).toBe('precomputed');
-    expect(result.items.map((item) => item.label)).toEqual(['SOL', 'BTC']);
-    expect(result.excluded).toEqual(['ARB', 'OP', 'POL']);
   });
 
   it('gives a new user what is popular in their country and tier, and says so', async () => {
@@ -104,36 +138,19 @@ describe('recommend_for_user after a refresh', () => {
       'POL: because you traded ARB and OP',
       'SOL: because you traded ARB and OP',
     ]);
-    await stores.warehouse.query(
+    await withEvent(
       `INSERT INTO user_events VALUES (9002, 3, 'ARB', 'asset', 'trade', '2026-11-24T13:00:00Z')`,
+      async () => {
+        const newer = await recommendForUserTool.run({ user_id: 3, k: 1 }, recommendContext(stores));
+        expect(newer.note).toBe(
+          'Computed on the fly from the stored model: this user has no precomputed list (their activity is newer than the last refresh).',
+        );
+        expect(newer.items[0]!.reason).toBe('because you traded ARB');
+        expect(['OP', 'POL']).toContain(newer.items[0]!.label);
+      },
     );
-    const newer = await recommendForUserTool.run({ user_id: 3, k: 1 }, recommendContext(stores));
-    expect(newer.note).toBe(
-      'Computed on the fly from the stored model: this user has no precomputed list (their activity is newer than the last refresh).',
-    );
-    expect(newer.items[0]!.reason).toBe('because you traded ARB');
-    expect(['OP', 'POL']).toContain(newer.items[0]!.label);
-  });
-});
-
-describe('recommend_for_user without a refresh', () => {
-  it('computes on the fly and says so', async () => {
-    const result = await recommendForUserTool.run({ user_id: 1, k: 2 }, recommendContext(stores));
-    expect(result.source).toBe('on_the_fly');
-    expect(result.refreshedAt).toBeNull();
-    expect(result.note).toBe(
-      'Recommendations have not been refreshed yet; computed on the fly from user_events (run the recommendations refresh to serve them precomputed).',
-    );
-    expect(labelsAndReasons(result)).toEqual([
-      'POL: because you traded ARB and OP',
-      'SOL: because you traded ARB and OP',
-    ]);
-  });
-
-  it('gives a new user the popular items of their segment', async () => {
-    const result = await recommendForUserTool.run({ user_id: 3, k: 1 }, recommendContext(stores));
-    expect(result.source).toBe('cold_start');
-    expect(labelsAndReasons(result)).toEqual(['ARB: new here: popular with VIP tier 0 users in DE']);
+    // Back to the default depth for any later test.
+    await refreshRecommendations(stores, { silent: true });
   });
 });
 

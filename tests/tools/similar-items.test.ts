@@ -1,18 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnknownNameError } from '../../core/errors.js';
 import { refreshRecommendations } from '../../models/recommend/index.js';
 import { similarItemsInput, similarItemsTool } from '../../tools/similar-items.js';
 import { openStores, type Stores } from '../../warehouse/stores.js';
 import { loadRecommendFixture, recommendContext } from './recommend-fixture.js';
 
+// One store per file (PGlite start-up is the slow part); the on-the-fly test runs before the refresh.
 let stores: Stores;
 
-beforeEach(async () => {
+beforeAll(async () => {
   stores = await openStores({ inMemory: true });
   await loadRecommendFixture(stores.warehouse);
 });
 
-afterEach(async () => {
+afterAll(async () => {
   await stores.close();
 });
 
@@ -25,8 +26,20 @@ describe('similar_items', () => {
     expect(similarItemsInput.safeParse({ item: 'SOL', k: 51 }).success).toBe(false);
   });
 
+  it('computes on the fly before any refresh, with the same answer', async () => {
+    const result = await similarItemsTool.run({ item: 'ARB', k: 3 }, recommendContext(stores));
+    expect(result.source).toBe('on_the_fly');
+    expect(result.note).toBe(
+      'Recommendations have not been refreshed yet; computed on the fly from user_events.',
+    );
+    expect(summary(result)).toEqual(['OP (41)', 'POL (41)', 'SOL (20)']);
+  });
+
   it('serves the precomputed neighbours of an asset given in any case', async () => {
     await refreshRecommendations(stores, { silent: true });
+    expect((await stores.app.query('SELECT count(*)::int AS n FROM app.similar_items')).rows).toEqual([
+      { n: 18 },
+    ]);
     const result = await similarItemsTool.run({ item: 'arb', k: 3 }, recommendContext(stores));
     expect(result.source).toBe('precomputed');
     expect(result.item).toEqual({ itemId: 'ARB', itemType: 'asset', label: 'ARB', name: 'Arbitrum' });
@@ -37,7 +50,6 @@ describe('similar_items', () => {
   });
 
   it('finds a product by id or name and says when fewer than k items are related', async () => {
-    await refreshRecommendations(stores, { silent: true });
     const byName = await similarItemsTool.run({ item: 'ETH Staking', k: 3 }, recommendContext(stores));
     const byId = await similarItemsTool.run({ item: 'earn-eth-staking', k: 3 }, recommendContext(stores));
     expect(byName.items).toEqual(byId.items);
@@ -45,17 +57,7 @@ describe('similar_items', () => {
     expect(byName.note).toBe('Only 2 items are related to ETH Staking.');
   });
 
-  it('computes on the fly before any refresh, with the same answer', async () => {
-    const result = await similarItemsTool.run({ item: 'ARB', k: 3 }, recommendContext(stores));
-    expect(result.source).toBe('on_the_fly');
-    expect(result.note).toBe(
-      'Recommendations have not been refreshed yet; computed on the fly from user_events.',
-    );
-    expect(summary(result)).toEqual(['OP (41)', 'POL (41)', 'SOL (20)']);
-  });
-
   it('rejects an unknown item, listing the closest names', async () => {
-    await refreshRecommendations(stores, { silent: true });
     const attempt = similarItemsTool.run({ item: 'SOLL', k: 3 }, recommendContext(stores));
     await expect(attempt).rejects.toBeInstanceOf(UnknownNameError);
     await expect(attempt).rejects.toThrow(

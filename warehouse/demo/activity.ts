@@ -276,7 +276,7 @@ export function createProfile(
     activeTo: plan.activeTo[user]!,
     canTrade:
       !Number.isNaN(population.kycApproved[user]!) && population.kycApproved[user]! < context.time.nowMs,
-    sizeScale: logNormal(random, Math.log(110), 0.85) * VIP_SIZE[vip]!,
+    sizeScale: logNormal(random, Math.log(80), 0.85) * VIP_SIZE[vip]!,
     futuresShare,
     marginShare,
     clusters,
@@ -647,7 +647,7 @@ export function flushUser(
             ? 2
             : 0;
     let notional: number;
-    if (mode === TRADE_MODE.whale) notional = uniform(random, 250_000, 3_000_000);
+    if (mode === TRADE_MODE.whale) notional = uniform(random, 150_000, 900_000);
     else if (mode === TRADE_MODE.sprayer) notional = uniform(random, 15, 150);
     else {
       notional = profile.sizeScale * logNormal(random, 0, 0.95) * (product === 1 ? 1.8 : 1);

@@ -68,10 +68,11 @@
  *    devices.
  *
  * 7. outlier (`ground_truth.outliers`, not a rule): users extreme in several behavioural features inside
- *    W but matching none of the rules: `whale` (40–120 trades of 250k–3M USD, deposits of 300k–1.5M),
- *    `night_owl` (300–700 trades and 20–40 logins between 01:00 and 05:00 local time), `asset_sprayer`
- *    (200–450 trades of 15–150 USD across the whole asset list), `withdrawal_spray` (30–70 withdrawals of
- *    300–2,500 USD to fresh addresses on several chains after 2–3 large deposits).
+ *    W but matching none of the rules: `whale` (12–30 trades of 150k–900k USD, deposits of 150k–800k),
+ *    `night_owl` (900–1,600 trades and 20–40 logins between 01:00 and 05:00 local time, in countries at
+ *    UTC−1…+3 so the hours are odd in UTC too), `asset_sprayer` (200–450 trades of 15–150 USD across the
+ *    whole asset list), `withdrawal_spray` (30–70 withdrawals of 300–2,500 USD to fresh addresses on
+ *    several chains after 2–3 large deposits).
  *
  * About 60 users per rule scenario and 50 outliers at scale 1 (proportional, at least 3 each), and about
  * 20 per near-miss kind (at least 2); all distinct users.
@@ -312,11 +313,11 @@ export function planScenarios(
     return true;
   });
   take(established, counts.outliers, (user, index) => {
-    roles.set(user, {
-      scenario: 'outlier',
-      kind: OUTLIER_KINDS[index % OUTLIER_KINDS.length]!,
-      nearMiss: false,
-    });
+    const kind = OUTLIER_KINDS[index % OUTLIER_KINDS.length]!;
+    // Night owls live where local night is also UTC night, so "odd hours" shows in either clock.
+    const offset = COUNTRIES[population.country[user]!]!.utcOffset;
+    if (kind === 'night_owl' && (offset < -1 || offset > 3)) return false;
+    roles.set(user, { scenario: 'outlier', kind, nearMiss: false });
     return true;
   });
   // High-risk travellers must not come from the listed country they log in from; the plan only
@@ -1037,7 +1038,7 @@ class Planter {
     this.record.details['kind'] = kind;
     switch (kind) {
       case 'whale': {
-        const trades = this.random.int(40, 120);
+        const trades = this.random.int(12, 30);
         for (let index = 0; index < trades; index++) {
           this.draft.tradeTimes.push(windowTime());
           this.draft.tradeModes.push(TRADE_MODE.whale);
@@ -1049,7 +1050,7 @@ class Planter {
           this.deposit(
             when,
             this.random.next() < 0.7 ? USDT : USDC,
-            uniform(this.random, 300_000, 1_500_000),
+            uniform(this.random, 150_000, 800_000),
           );
         }
         const firstDeposit = this.record.deposits[0]!.time;
@@ -1057,13 +1058,13 @@ class Planter {
           const when = uniform(this.random, firstDeposit + 2 * DAY_MS, this.nowMs - DAY_MS);
           // Keep withdrawals a day clear of every deposit.
           if (this.record.deposits.some((deposit) => Math.abs(deposit.time - when) < DAY_MS)) continue;
-          this.withdrawal(when, USDT, uniform(this.random, 200_000, 1_000_000));
+          this.withdrawal(when, USDT, uniform(this.random, 100_000, 500_000));
         }
         this.record.details['trades'] = trades;
         break;
       }
       case 'night_owl': {
-        const trades = this.random.int(300, 700);
+        const trades = this.random.int(900, 1600);
         for (let index = 0; index < trades; index++) {
           this.draft.tradeTimes.push(Math.min(this.nowMs - MINUTE_MS, nightTime()));
           this.draft.tradeModes.push(TRADE_MODE.night);

@@ -176,7 +176,7 @@ function simulateKyc(
       const medianHours = level === 1 ? 0.3 : level === 2 ? 7 : 60;
       let delay = logNormal(random, Math.log(medianHours * HOUR_MS), 1.1);
       const ageDays = (time.nowMs - clock) / DAY_MS;
-      if (ageDays < 21) delay *= 1 + 5 * (1 - ageDays / 21);
+      if (ageDays < 21) delay *= 1 + 12 * (1 - ageDays / 21);
       const decided = clock + delay;
       kyc.user.push(user);
       kyc.level.push(level);

@@ -1,0 +1,5 @@
+/** The Slack surface (Bolt, HTTP or Socket Mode) and its Block Kit rendering. */
+export type { SlackBlock, SlackMessage } from './blocks.js';
+export { escapeMrkdwn, renderSlackMessage, SLACK_LIMITS, tableCsvFile } from './blocks.js';
+export type { SlackSurface, SlackSurfaceOptions } from './slack-surface.js';
+export { createSlackSurface, slackRetryAfterMs } from './slack-surface.js';

@@ -79,7 +79,12 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 }
 
 /** Sends a short plain-text response. */
-export function sendText(response: ServerResponse, status: number, text: string, contentType = 'text/plain; charset=utf-8'): void {
+export function sendText(
+  response: ServerResponse,
+  status: number,
+  text: string,
+  contentType = 'text/plain; charset=utf-8',
+): void {
   response.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
   response.end(text);
 }
@@ -104,7 +109,11 @@ export function healthRoute(
         }),
       );
       const ok = Object.keys(failed).length === 0;
-      sendJson(response, ok ? 200 : 503, { status: ok ? 'ok' : 'failing', ...details(), ...(ok ? {} : { failed }) });
+      sendJson(response, ok ? 200 : 503, {
+        status: ok ? 'ok' : 'failing',
+        ...details(),
+        ...(ok ? {} : { failed }),
+      });
     },
   };
 }
@@ -129,7 +138,10 @@ export function metricsRoute(metrics: MetricsRegistry): HttpRoute {
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const host = options.host ?? '127.0.0.1';
   const defaultLimit = options.maxBodyBytes ?? 1024 * 1024;
-  const requests = options.metrics?.counter('analyst_http_requests_total', 'HTTP requests by route and status');
+  const requests = options.metrics?.counter(
+    'analyst_http_requests_total',
+    'HTTP requests by route and status',
+  );
   const latency = options.metrics?.histogram(
     'analyst_http_request_duration_seconds',
     'Time to respond (for Slack and Discord: the acknowledgement)',
@@ -161,10 +173,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const limit = route.maxBodyBytes ?? defaultLimit;
     const declared = Number(request.headers['content-length']);
     if (route.method === 'POST' && Number.isFinite(declared) && declared > limit) {
-      // Refuse before reading; close the connection rather than drain a large body.
-      response.setHeader('connection', 'close');
+      // Refuse before the handler reads anything; the body is discarded as it arrives (bounded by
+      // the server's request timeout), so the client reads the 413 instead of a reset connection.
       sendJson(response, 413, { error: 'body_too_large', limit });
-      request.destroy();
+      request.resume();
       return;
     }
     Promise.resolve()

@@ -30,7 +30,9 @@ export interface MetricsRegistry {
 }
 
 /** Latency buckets in seconds, from a fast ack to a slow answer. */
-export const DEFAULT_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+export const DEFAULT_BUCKETS: readonly number[] = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+];
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 

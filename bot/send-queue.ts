@@ -102,10 +102,10 @@ export function createSendQueue(options: SendQueueOptions): SendQueue {
         const requested = options.retryAfterMs(error);
         if (requested === undefined || attemptNumber >= maxAttempts) throw error;
         const waitMs = Math.min(Math.max(0, requested), maxWaitMs);
-        // The whole channel waits, not only this call: Slack limits the channel.
+        // The whole channel waits, not only this call: Slack limits the channel. The wait itself
+        // happens at the top of the loop, where every call of the channel honours the pause.
         state.pausedUntil = Math.max(state.pausedUntil, clock() + waitMs);
         options.onRateLimited?.(channel, waitMs);
-        await sleep(waitMs);
       }
     }
   };

@@ -144,6 +144,21 @@ export function fixedRoleResolver(role: Role = 'analyst'): AskerResolver {
   });
 }
 
+/**
+ * Roles from the access policy (`access.users` in analyst.config.json, keyed `slack:U123`,
+ * `discord:4567`); the channel goes along so per-channel rules (private channels) apply.
+ */
+export function policyAskerResolver(policy: {
+  roleOf(surface: string, userId: string): Role;
+}): AskerResolver {
+  return (identity) => ({
+    id: identity.userId,
+    role: policy.roleOf(identity.surface, identity.userId),
+    surface: identity.surface,
+    channel: identity.channelId,
+  });
+}
+
 /** Where surfaces write what goes wrong (never secrets: tokens are not in these messages). */
 export interface SurfaceLogger {
   info(message: string): void;
@@ -318,13 +333,15 @@ export function answerMessage(input: {
   const { headline, rest } = answer ? splitHeadline(outcome.text) : { headline: '', rest: outcome.text };
   const buttons: MessageButton[] = [];
   if (answer) {
-    if (answer.sql.length > 0) buttons.push({ actionId: ANSWER_ACTIONS.showSql, label: 'Show SQL', value: answerId });
+    if (answer.sql.length > 0)
+      buttons.push({ actionId: ANSWER_ACTIONS.showSql, label: 'Show SQL', value: answerId });
     if (answer.table && answer.table.rows.length > 0) {
       buttons.push({ actionId: ANSWER_ACTIONS.downloadCsv, label: 'Download CSV', value: answerId });
     }
     buttons.push({ actionId: ANSWER_ACTIONS.explain, label: 'Explain', value: answerId });
   }
-  if (input.followUp) buttons.push({ actionId: ANSWER_ACTIONS.followUp, label: 'Follow up', value: answerId });
+  if (input.followUp)
+    buttons.push({ actionId: ANSWER_ACTIONS.followUp, label: 'Follow up', value: answerId });
   const footer = answer
     ? [
         `${answer.rowCount} ${answer.rowCount === 1 ? 'row' : 'rows'}${answer.truncated ? ' (cut at the limit)' : ''}`,

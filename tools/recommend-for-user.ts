@@ -81,6 +81,55 @@ interface RunRow {
   weights_transform: string | null;
 }
 
+/** The user, their (user, item) pairs and item labels; one row with null item columns if no events. */
+const USER_WITH_PAIRS_SQL = `SELECT u.user_id, u.country, u.vip_tier, p.item_id, p.item_type, p.weight, p.views, p.trades,
+  p.subscriptions, p.first_at, coalesce(a.symbol, pr.name) AS label
+FROM users u
+LEFT JOIN LATERAL (${USER_EVENT_PAIRS_SQL.replace('WHERE user_id = $4', 'WHERE user_id = u.user_id')}) p ON true
+LEFT JOIN assets a ON a.symbol = p.item_id
+LEFT JOIN products pr ON pr.product_id = p.item_id
+WHERE u.user_id = $4
+ORDER BY p.item_id`;
+
+interface UserPairRow {
+  user_id: number;
+  country: string;
+  vip_tier: number;
+  item_id: string | null;
+  label: string | null;
+}
+
+/** The last finished refresh; a subquery of the two statements below. */
+const LAST_RUN = `(SELECT run_id, model, finished_at, depth, weights_transform FROM app.recommendation_runs
+  WHERE status = 'done' ORDER BY run_id DESC LIMIT 1) AS run`;
+
+/** The last run with the user's precomputed list ($1 = user id); no row at all when nothing was refreshed. */
+const PRECOMPUTED_SQL = `SELECT run.*, NULL::text AS segment, r.rank, r.item_id, r.score::float8 AS score, r.reason,
+  i.item_type, i.label, i.name
+FROM ${LAST_RUN}
+LEFT JOIN app.recommendations r ON r.user_id = $1
+LEFT JOIN app.recommendation_items i ON i.item_id = r.item_id
+ORDER BY r.rank`;
+
+/** The last run with the cold-start lists of the user's segments ($1 = segment keys). */
+const COLD_START_SQL = `SELECT run.*, p.segment, p.rank, p.item_id, p.users::float8 AS score, NULL::text AS reason,
+  i.item_type, i.label, i.name
+FROM ${LAST_RUN}
+LEFT JOIN app.popular_items p ON p.segment = ANY($1)
+LEFT JOIN app.recommendation_items i ON i.item_id = p.item_id
+ORDER BY p.rank, p.segment`;
+
+interface ServedRow extends RunRow {
+  segment: string | null;
+  rank: number | null;
+  item_id: string | null;
+  score: number | null;
+  reason: string | null;
+  item_type: string | null;
+  label: string | null;
+  name: string | null;
+}
+
 /**
  * `recommend_for_user`: what to show one user, served from the precomputed tables of the last refresh,
  * without what they already hold or subscribed to, each item with a reason. A user with no events gets
@@ -106,11 +155,13 @@ export const recommendForUserTool = defineTool({
     };
     const userId = input.user_id;
     const k = input.k;
-    const [user] = await query<{ user_id: number; country: string; vip_tier: number }>(
-      'SELECT user_id, country, vip_tier FROM users WHERE user_id = $1',
-      [userId],
+    // One warehouse statement: the user, their pairs and the labels of their items (for "excluded").
+    const userRows = await query<UserPairRow>(
+      USER_WITH_PAIRS_SQL,
+      [...EVENT_PAIRS_PARAMS, userId],
       'warehouse',
     );
+    const user = userRows[0];
     if (!user) {
       throw new InvalidInputError(
         'user_unknown',
@@ -119,48 +170,39 @@ export const recommendForUserTool = defineTool({
     }
     const country = String(user.country).trim();
     const vipTier = Number(user.vip_tier);
-    const pairs = eventPairsFromRows(
-      await query<EventPairRow>(USER_EVENT_PAIRS_SQL, [...EVENT_PAIRS_PARAMS, userId], 'warehouse'),
-    );
+    const withEvents = userRows.filter((row) => row.item_id !== null) as (UserPairRow & EventPairRow)[];
+    const pairs = eventPairsFromRows(withEvents);
     const ownedIds = new Set(pairs.filter(isOwned).map((pair) => pair.itemId));
-    const [run] = await query<RunRow>(
-      `SELECT run_id, model, finished_at, depth, weights_transform FROM app.recommendation_runs
-       WHERE status = 'done' ORDER BY run_id DESC LIMIT 1`,
-      [],
+    const ownedLabels = withEvents
+      .filter((row) => ownedIds.has(row.item_id))
+      .map((row) => row.label ?? row.item_id)
+      .sort();
+    const base = { kind: 'recommend_for_user' as const, user: { userId, country, vipTier }, sql };
+    const keys = segmentKeys(country, vipTier);
+
+    // One app statement: the last refresh joined with this user's list (or their segments' lists).
+    const rows = await query<ServedRow>(
+      pairs.length > 0 ? PRECOMPUTED_SQL : COLD_START_SQL,
+      [pairs.length > 0 ? userId : keys],
       'app',
     );
-    const base = { kind: 'recommend_for_user' as const, user: { userId, country, vipTier }, sql };
+    const run: RunRow | undefined = rows[0];
+    const listed = rows.filter((row) => row.item_id !== null) as (ServedRow & { item_id: string })[];
 
     if (run && pairs.length === 0) {
       // Cold start from the precomputed segment lists: the most specific segment that has one.
-      const keys = segmentKeys(country, vipTier);
-      const rows = await query<{
-        segment: string;
-        rank: number;
-        item_id: string;
-        users: number;
-        item_type: string;
-        label: string;
-        name: string;
-      }>(
-        `SELECT p.segment, p.rank, p.item_id, p.users, i.item_type, i.label, i.name
-         FROM app.popular_items p JOIN app.recommendation_items i USING (item_id)
-         WHERE p.segment = ANY($1) ORDER BY p.rank`,
-        [keys],
-        'app',
-      );
-      const segment = keys.find((key) => rows.some((row) => row.segment === key)) ?? '*';
+      const segment = keys.find((key) => listed.some((row) => row.segment === key)) ?? '*';
       const reason = coldStartReason(parseSegmentKey(segment));
-      const items = rows
+      const items = listed
         .filter((row) => row.segment === segment)
         .slice(0, k)
         .map((row, index) => ({
           rank: index + 1,
           itemId: row.item_id,
-          itemType: row.item_type,
-          label: row.label,
-          name: row.name,
-          score: Number(row.users),
+          itemType: row.item_type ?? 'unknown',
+          label: row.label ?? row.item_id,
+          name: row.name ?? row.item_id,
+          score: Number(row.score),
           reason,
         }));
       return {
@@ -178,25 +220,10 @@ export const recommendForUserTool = defineTool({
     }
 
     if (run && pairs.length > 0) {
-      const rows = await query<{
-        rank: number;
-        item_id: string;
-        score: number;
-        reason: string;
-        item_type: string;
-        label: string;
-        name: string;
-      }>(
-        `SELECT r.rank, r.item_id, r.score, r.reason, i.item_type, i.label, i.name
-         FROM app.recommendations r JOIN app.recommendation_items i USING (item_id)
-         WHERE r.user_id = $1 ORDER BY r.rank`,
-        [userId],
-        'app',
-      );
       // Items bought or subscribed since the refresh are dropped here too.
-      const fresh = rows.filter((row) => !ownedIds.has(row.item_id));
-      const complete = rows.length < Number(run.depth) || fresh.length >= k;
-      if (rows.length > 0 && complete) {
+      const fresh = listed.filter((row) => !ownedIds.has(row.item_id));
+      const complete = listed.length < Number(run.depth) || fresh.length >= k;
+      if (listed.length > 0 && complete) {
         return {
           ...base,
           source: 'precomputed',
@@ -206,17 +233,17 @@ export const recommendForUserTool = defineTool({
           items: fresh.slice(0, k).map((row, index) => ({
             rank: index + 1,
             itemId: row.item_id,
-            itemType: row.item_type,
-            label: row.label,
-            name: row.name,
+            itemType: row.item_type ?? 'unknown',
+            label: row.label ?? row.item_id,
+            name: row.name ?? row.item_id,
             score: Number(row.score),
-            reason: row.reason,
+            reason: row.reason ?? '',
           })),
-          excluded: await labelsOf(query, ownedIds, 'app'),
+          excluded: ownedLabels,
         };
       }
       const why =
-        rows.length === 0
+        listed.length === 0
           ? 'this user has no precomputed list (their activity is newer than the last refresh)'
           : `k = ${k} is more than the ${run.depth} items precomputed per user`;
       if (run.weights_transform) {
@@ -429,15 +456,4 @@ async function loadCatalogue(query: Query): Promise<CatalogueItem[]> {
     label: row.label,
     name: row.name,
   }));
-}
-
-async function labelsOf(query: Query, ids: ReadonlySet<string>, store: 'app'): Promise<string[]> {
-  if (ids.size === 0) return [];
-  const rows = await query<{ item_id: string; label: string }>(
-    'SELECT item_id, label FROM app.recommendation_items WHERE item_id = ANY($1)',
-    [[...ids]],
-    store,
-  );
-  const labels = new Map(rows.map((row) => [row.item_id, row.label] as const));
-  return [...ids].sort().map((id) => labels.get(id) ?? id);
 }

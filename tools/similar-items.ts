@@ -85,21 +85,30 @@ export const similarItemsTool = defineTool({
       return rows;
     };
     const k = input.k;
-    const [run] = await query<{ run_id: number; model: string; finished_at: string }>(
-      `SELECT run_id, model, finished_at FROM app.recommendation_runs
-       WHERE status = 'done' ORDER BY run_id DESC LIMIT 1`,
+    // One statement for the last refresh and its catalogue (no row at all before the first refresh).
+    const runRows = await query<{
+      run_id: number;
+      model: string;
+      finished_at: string;
+      item_id: string | null;
+      item_type: string;
+      label: string;
+      name: string;
+    }>(
+      `SELECT run.run_id, run.model, run.finished_at, i.item_id, i.item_type, i.label, i.name
+       FROM (SELECT run_id, model, finished_at FROM app.recommendation_runs
+             WHERE status = 'done' ORDER BY run_id DESC LIMIT 1) AS run
+       LEFT JOIN app.recommendation_items i ON true
+       ORDER BY i.item_id`,
       [],
       'app',
     );
+    const run = runRows[0];
 
     if (run) {
-      const catalogue = (
-        await query<{ item_id: string; item_type: string; label: string; name: string }>(
-          'SELECT item_id, item_type, label, name FROM app.recommendation_items ORDER BY item_id',
-          [],
-          'app',
-        )
-      ).map((row) => ({ itemId: row.item_id, itemType: row.item_type, label: row.label, name: row.name }));
+      const catalogue = runRows
+        .filter((row) => row.item_id !== null)
+        .map((row) => ({ itemId: row.item_id!, itemType: row.item_type, label: row.label, name: row.name }));
       const item = resolveItem(input.item, catalogue);
       const rows = await query<{
         rank: number;

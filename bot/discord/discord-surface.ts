@@ -21,9 +21,9 @@ import { BodyTooLargeError, readBody, sendJson } from '../http-server.js';
 import type { MetricsRegistry } from '../metrics.js';
 import { tableToCsv } from '../render/table.js';
 import {
+  type ActionHandler,
   ANSWER_ACTION_PREFIX,
   ANSWER_ACTIONS,
-  type ActionHandler,
   type AskerResolver,
   answerMessage,
   answerRecordFrom,
@@ -38,7 +38,6 @@ import {
   MAX_QUESTION_CHARS,
   mayViewAnswer,
   notYourAnswerText,
-  type OutgoingMessage,
   type PostedMessage,
   renderAnswerChart,
   type SurfaceIdentity,
@@ -147,7 +146,9 @@ export interface DiscordSurface extends ChatSurface {
 export function createDiscordSurface(options: DiscordSurfaceOptions): DiscordSurface {
   const verifier = createInteractionVerifier(options.publicKey);
   if (!/^\d+$/.test(options.applicationId)) {
-    throw new RangeError(`DISCORD_APPLICATION_ID should be the numeric application id, got '${options.applicationId}'`);
+    throw new RangeError(
+      `DISCORD_APPLICATION_ID should be the numeric application id, got '${options.applicationId}'`,
+    );
   }
   const logger = options.logger ?? stderrLogger;
   const endpoint = options.endpoint ?? '/discord/interactions';
@@ -186,7 +187,11 @@ export function createDiscordSurface(options: DiscordSurfaceOptions): DiscordSur
       userId: interaction.member?.user.id ?? interaction.user?.id ?? 'unknown',
       channelId: interaction.channel_id ?? interaction.channel?.id ?? '',
       ...(interaction.guild_id ? { workspaceId: interaction.guild_id } : {}),
-      place: THREAD_CHANNEL_TYPES.has(channelType) ? 'thread' : DM_CHANNEL_TYPES.has(channelType) ? 'dm' : 'channel',
+      place: THREAD_CHANNEL_TYPES.has(channelType)
+        ? 'thread'
+        : DM_CHANNEL_TYPES.has(channelType)
+          ? 'dm'
+          : 'channel',
     };
   };
 
@@ -198,11 +203,19 @@ export function createDiscordSurface(options: DiscordSurfaceOptions): DiscordSur
       auth: false,
     });
 
-  const followUp = (interaction: Interaction, body: Record<string, unknown>, files: RawFile[] = []): Promise<unknown> =>
+  const followUp = (
+    interaction: Interaction,
+    body: Record<string, unknown>,
+    files: RawFile[] = [],
+  ): Promise<unknown> =>
     rest.post(Routes.webhook(options.applicationId, interaction.token), { body, files, auth: false });
 
   const ephemeral = (interaction: Interaction, content: string, files: RawFile[] = []): Promise<unknown> =>
-    followUp(interaction, { content: cutText(content, DISCORD_LIMITS.maxContentChars), flags: EPHEMERAL }, files);
+    followUp(
+      interaction,
+      { content: cutText(content, DISCORD_LIMITS.maxContentChars), flags: EPHEMERAL },
+      files,
+    );
 
   /** Runs a question and edits the deferred response into the answer. */
   const answerInteraction = async (
@@ -219,9 +232,12 @@ export function createDiscordSurface(options: DiscordSurfaceOptions): DiscordSur
       if (identity.place !== 'channel') conversationId = `discord:${identity.channelId}`;
       else {
         // The deferred response is a message already; its id will be the id of the thread started from it.
-        const original = (await rest.get(Routes.webhookMessage(options.applicationId, interaction.token, '@original'), {
-          auth: false,
-        })) as { id: string };
+        const original = (await rest.get(
+          Routes.webhookMessage(options.applicationId, interaction.token, '@original'),
+          {
+            auth: false,
+          },
+        )) as { id: string };
         originalId = original.id;
         conversationId = `discord:${original.id}`;
       }
@@ -229,7 +245,9 @@ export function createDiscordSurface(options: DiscordSurfaceOptions): DiscordSur
     const started = performance.now();
     let outcome: AskOutcome;
     try {
-      outcome = await limiter.run(() => options.pipeline.ask({ question: trimmed, asker, now: clock(), conversationId }));
+      outcome = await limiter.run(() =>
+        options.pipeline.ask({ question: trimmed, asker, now: clock(), conversationId }),
+      );
     } catch (error) {
       failures?.inc({ surface: 'discord', stage: 'ask' });
       logger.error(`discord: the pipeline failed: ${(error as Error).message}`);
@@ -241,7 +259,15 @@ export function createDiscordSurface(options: DiscordSurfaceOptions): DiscordSur
     const answerId = randomUUID();
     if (outcome.answer) {
       await options.answers.save(
-        answerRecordFrom({ answerId, surface: 'discord', conversationId, asker, question: trimmed, outcome, now: clock() }),
+        answerRecordFrom({
+          answerId,
+          surface: 'discord',
+          conversationId,
+          asker,
+          question: trimmed,
+          outcome,
+          now: clock(),
+        }),
       );
     }
     const message = answerMessage({
@@ -274,7 +300,11 @@ export function createDiscordSurface(options: DiscordSurfaceOptions): DiscordSur
   };
 
   /** The built-in answer buttons, after a deferred update. */
-  const answerAction = async (interaction: Interaction, actionId: string, record: AnswerRecord): Promise<void> => {
+  const answerAction = async (
+    interaction: Interaction,
+    actionId: string,
+    record: AnswerRecord,
+  ): Promise<void> => {
     if (actionId === ANSWER_ACTIONS.showSql) {
       const statements = sqlStatements(record.sql);
       if (statements.length === 0) {
@@ -317,7 +347,8 @@ export function createDiscordSurface(options: DiscordSurfaceOptions): DiscordSur
     if (actionId.startsWith(ANSWER_ACTION_PREFIX)) {
       const record = await options.answers.load(value);
       if (!record) await ephemeral(interaction, 'This answer has expired; please ask again.');
-      else if (!mayViewAnswer(asker, record)) await ephemeral(interaction, notYourAnswerText(record, `<@${record.askerId}>`));
+      else if (!mayViewAnswer(asker, record))
+        await ephemeral(interaction, notYourAnswerText(record, `<@${record.askerId}>`));
       else await answerAction(interaction, actionId, record);
       return;
     }
@@ -336,7 +367,8 @@ export function createDiscordSurface(options: DiscordSurfaceOptions): DiscordSur
       await editOriginal(interaction, rendered.body, rendered.files);
     }
     if (reply?.reply) {
-      if (reply.reply.visibleToAll) await followUp(interaction, { content: cutText(reply.reply.text, DISCORD_LIMITS.maxContentChars) });
+      if (reply.reply.visibleToAll)
+        await followUp(interaction, { content: cutText(reply.reply.text, DISCORD_LIMITS.maxContentChars) });
       else await ephemeral(interaction, reply.reply.text);
     }
   };
@@ -355,7 +387,9 @@ export function createDiscordSurface(options: DiscordSurfaceOptions): DiscordSur
         } catch (error) {
           failures?.inc({ surface: 'discord', stage });
           logger.error(`discord: ${stage} failed: ${(error as Error).message}`);
-          await editOriginal(interaction, { content: 'Sorry, that failed; please try again.' }).catch(() => undefined);
+          await editOriginal(interaction, { content: 'Sorry, that failed; please try again.' }).catch(
+            () => undefined,
+          );
         } finally {
           await options.dedup.complete(key);
         }
@@ -403,11 +437,16 @@ export function createDiscordSurface(options: DiscordSurfaceOptions): DiscordSur
           });
           return;
         }
-        const question = String(interaction.data.options?.find((option) => option.name === 'question')?.value ?? '').trim();
+        const question = String(
+          interaction.data.options?.find((option) => option.name === 'question')?.value ?? '',
+        ).trim();
         if (!question) {
           sendJson(response, 200, {
             type: RESPONSE_TYPE.channelMessage,
-            data: { content: `Usage: /${commandName} QUESTION, e.g. “trading volume by country last week”.`, flags: EPHEMERAL },
+            data: {
+              content: `Usage: /${commandName} QUESTION, e.g. “trading volume by country last week”.`,
+              flags: EPHEMERAL,
+            },
           });
           return;
         }
@@ -453,8 +492,9 @@ export function createDiscordSurface(options: DiscordSurfaceOptions): DiscordSur
         events?.inc({ surface: 'discord', kind: 'follow_up' });
         const { actionId, value } = parseCustomId(interaction.data?.custom_id ?? '');
         const question = String(
-          interaction.data?.components?.flatMap((row) => row.components ?? []).find((input) => input.custom_id === 'question')
-            ?.value ?? '',
+          interaction.data?.components
+            ?.flatMap((row) => row.components ?? [])
+            .find((input) => input.custom_id === 'question')?.value ?? '',
         ).trim();
         if (actionId !== ANSWER_ACTIONS.followUp || !question) {
           sendJson(response, 200, {
@@ -466,7 +506,11 @@ export function createDiscordSurface(options: DiscordSurfaceOptions): DiscordSur
         sendJson(response, 200, { type: RESPONSE_TYPE.deferredChannelMessage });
         background(interaction, 'follow_up', async () => {
           const record = await options.answers.load(value);
-          await answerInteraction(interaction, question, record?.conversationId ?? `discord:${identityOf(interaction).channelId}`);
+          await answerInteraction(
+            interaction,
+            question,
+            record?.conversationId ?? `discord:${identityOf(interaction).channelId}`,
+          );
         });
         return;
       }

@@ -80,14 +80,20 @@ export function parseCustomId(id: string): { actionId: string; value: string } {
 
 /** The nonce of an idempotency key: a stable 25-character digest (Discord's limit). */
 export function nonceFor(idempotencyKey: string): string {
-  return createHash('sha256').update(idempotencyKey).digest('base64url').slice(0, DISCORD_LIMITS.maxNonceChars);
+  return createHash('sha256')
+    .update(idempotencyKey)
+    .digest('base64url')
+    .slice(0, DISCORD_LIMITS.maxNonceChars);
 }
 
 /** Renders a message as a Discord message body and files. */
 export function renderDiscordMessage(message: Omit<OutgoingMessage, 'channel'>): DiscordMessage {
   const files: DiscordFile[] = [];
   const attachments: DiscordMessage['body']['attachments'] = [];
-  const addFile = (file: { filename: string; data: Buffer; altText?: string }, contentType?: string): void => {
+  const addFile = (
+    file: { filename: string; data: Buffer; altText?: string },
+    contentType?: string,
+  ): void => {
     attachments.push({
       id: files.length,
       filename: file.filename,
@@ -135,7 +141,8 @@ export function renderDiscordMessage(message: Omit<OutgoingMessage, 'channel'>):
     });
     rowsShown = table.rowsShown;
     const [chunk] = table.chunks;
-    if (chunk !== undefined && rowsShown > 0) description += `${description ? '\n' : ''}\`\`\`\n${chunk}\n\`\`\``;
+    if (chunk !== undefined && rowsShown > 0)
+      description += `${description ? '\n' : ''}\`\`\`\n${chunk}\n\`\`\``;
     if (rowsShown < rowsTotal) {
       description += `\nShowing ${rowsShown} of ${rowsTotal} rows; the full table is attached as CSV.`;
     }
@@ -152,7 +159,10 @@ export function renderDiscordMessage(message: Omit<OutgoingMessage, 'channel'>):
   if (message.table && rowsShown < rowsTotal) {
     addFile({ filename: 'table.csv', data: Buffer.from(tableToCsv(message.table)) }, 'text/csv');
   }
-  const buttons = (message.buttons ?? []).slice(0, DISCORD_LIMITS.maxButtonRows * DISCORD_LIMITS.maxButtonsPerRow);
+  const buttons = (message.buttons ?? []).slice(
+    0,
+    DISCORD_LIMITS.maxButtonRows * DISCORD_LIMITS.maxButtonsPerRow,
+  );
   const components: Record<string, unknown>[] = [];
   for (let start = 0; start < buttons.length; start += DISCORD_LIMITS.maxButtonsPerRow) {
     components.push({

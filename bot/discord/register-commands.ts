@@ -55,17 +55,22 @@ export interface RegisterCommandsOptions {
  * leaves one `/ask`). Returns the registered names.
  */
 export async function registerDiscordCommands(options: RegisterCommandsOptions): Promise<string[]> {
-  const rest = new REST({ version: '10', ...(options.api ? { api: options.api } : {}) }).setToken(options.token);
+  const rest = new REST({ version: '10', ...(options.api ? { api: options.api } : {}) }).setToken(
+    options.token,
+  );
   const route = options.guildId
     ? Routes.applicationGuildCommands(options.applicationId, options.guildId)
     : Routes.applicationCommands(options.applicationId);
-  const registered = (await rest.put(route, { body: discordCommands(options.commandName) })) as Array<{ name: string }>;
+  const registered = (await rest.put(route, { body: discordCommands(options.commandName) })) as Array<{
+    name: string;
+  }>;
   return registered.map((command) => command.name);
 }
 
 async function main(argv: readonly string[]): Promise<void> {
   const config = loadConfig();
-  if (!config.DISCORD_TOKEN) throw new ConfigurationError('DISCORD_TOKEN', 'is required to register commands');
+  if (!config.DISCORD_TOKEN)
+    throw new ConfigurationError('DISCORD_TOKEN', 'is required to register commands');
   if (!config.DISCORD_APPLICATION_ID) {
     throw new ConfigurationError('DISCORD_APPLICATION_ID', 'is required to register commands');
   }
@@ -76,7 +81,9 @@ async function main(argv: readonly string[]): Promise<void> {
     token: config.DISCORD_TOKEN,
     ...(guildId ? { guildId } : {}),
   });
-  process.stdout.write(`Registered ${names.map((name) => `/${name}`).join(', ')} ${guildId ? `in guild ${guildId}` : 'globally'}.\n`);
+  process.stdout.write(
+    `Registered ${names.map((name) => `/${name}`).join(', ')} ${guildId ? `in guild ${guildId}` : 'globally'}.\n`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

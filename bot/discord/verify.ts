@@ -41,7 +41,12 @@ export function createInteractionVerifier(publicKeyHex: string, maxSkewSeconds =
       if (!/^[0-9a-fA-F]{128}$/.test(signature) || !/^\d{1,12}$/.test(timestamp)) return false;
       if (Math.abs(nowMs / 1000 - Number(timestamp)) > maxSkewSeconds) return false;
       try {
-        return verify(null, Buffer.concat([Buffer.from(timestamp, 'utf8'), body]), key, Buffer.from(signature, 'hex'));
+        return verify(
+          null,
+          Buffer.concat([Buffer.from(timestamp, 'utf8'), body]),
+          key,
+          Buffer.from(signature, 'hex'),
+        );
       } catch {
         return false;
       }

@@ -3,6 +3,7 @@ import type { DescribeDataResult } from '../../tools/describe-data.js';
 import type { MetricForecastResult } from '../../tools/metric-forecast.js';
 import type { MetricQueryResult } from '../../tools/metric-query.js';
 import type { UserProfileResult } from '../../tools/user-profile.js';
+import type { ChartSpec } from './chart.js';
 import {
   formatChange,
   formatCount,
@@ -15,22 +16,7 @@ import {
 import type { TextTable } from './table.js';
 
 /** A chart the answer would like drawn; our own code builds it from the result (never an LLM). */
-export interface AnswerChart {
-  readonly kind: 'line' | 'bar';
-  readonly title: string;
-  readonly x: {
-    readonly field: string;
-    readonly title: string;
-    readonly type: 'temporal' | 'nominal' | 'ordinal';
-  };
-  readonly y: {
-    readonly field: string;
-    readonly title: string;
-    readonly format: 'usd' | 'percent' | 'count' | 'number';
-  };
-  readonly compare?: { readonly field: string; readonly title: string };
-  readonly data: Record<string, unknown>[];
-}
+export type AnswerChart = ChartSpec;
 
 /** A rendered answer: a grounded summary, a table, an optional chart, and the evidence. */
 export interface Answer {
@@ -73,7 +59,7 @@ function unitOf(result: MetricQueryResult): ValueUnit {
   return result.unit;
 }
 
-function chartFormat(unit: ValueUnit): AnswerChart['y']['format'] {
+function chartFormat(unit: ValueUnit): 'usd' | 'percent' | 'count' | 'number' {
   return unit === 'usd' ? 'usd' : unit === 'ratio' ? 'percent' : unit === 'count' ? 'count' : 'number';
 }
 
@@ -178,9 +164,11 @@ function renderMetric(result: MetricQueryResult): Answer {
     chart = {
       kind: 'line',
       title: headline,
-      x: { field: 'period', title: result.grain, type: 'temporal' },
+      x: { field: 'period', title: '', type: 'temporal', grain: result.grain as 'hour' | 'day' | 'week' | 'month' },
       y: { field: 'value', title: yTitle, format: chartFormat(unit) },
-      ...(result.previousRange ? { compare: { field: 'previous_value', title: 'previous period' } } : {}),
+      ...(result.previousRange
+        ? { compare: { field: 'previous_value', title: `${formatRange(result.previousRange)}`, currentTitle: formatRange(result.timeRange) } }
+        : {}),
       data: rows.map((row) => ({ ...row })),
     };
   } else if (!result.grain && result.dimensions.length === 1 && rows.length > 1) {
@@ -188,7 +176,7 @@ function renderMetric(result: MetricQueryResult): Answer {
     chart = {
       kind: 'bar',
       title: headline,
-      x: { field: dimension, title: dimension, type: 'nominal' },
+      x: { field: dimension, title: '', type: 'nominal' },
       y: { field: 'value', title: yTitle, format: chartFormat(unit) },
       data: rows.map((row) => ({ ...row, [dimension]: String(row[dimension]) })),
     };
@@ -241,9 +229,11 @@ function renderForecast(result: MetricForecastResult): Answer {
     chart: {
       kind: 'line',
       title: `Forecast: ${result.label}${describeFilters(result.filters)}`,
-      x: { field: 'period', title: 'day', type: 'temporal' },
+      subtitle: `History and ${result.horizonDays}-day forecast; shaded: ${formatPercent(result.level, 0)} prediction interval`,
+      x: { field: 'period', title: '', type: 'temporal', grain: 'day' },
       y: { field: 'value', title: result.label, format: chartFormat(unit) },
-      compare: { field: 'forecast', title: 'forecast' },
+      band: { lower: 'lower', upper: 'upper' },
+      compare: { field: 'forecast', title: 'Forecast', currentTitle: 'Actual' },
       data,
     },
     rowCount: result.forecast.length,

@@ -7,6 +7,7 @@
 import type { Embedder } from '../../embeddings/index.js';
 import type { ExemplarScenario, ExemplarTool, RoutingExemplar } from '../../prompts/routing-exemplars.js';
 import type { MetricName } from '../../warehouse/semantic/index.js';
+import { bytesToVectors, cacheKey, type RouterCache, vectorsToBytes } from './router-cache.js';
 
 /** One label's share of the vote: the summed similarity of its neighbours over that of all k neighbours. */
 export interface LabelVote<Label extends string> {
@@ -37,6 +38,8 @@ export interface ExemplarIndexOptions {
    * slot values such as dates and countries so that only the wording of the intent is compared).
    */
   readonly prepare?: (text: string) => string;
+  /** Where the exemplar vectors are kept between processes (keyed by the embedder id and the texts). */
+  readonly cache?: RouterCache;
 }
 
 /** Embedded exemplars that answer nearest-neighbour votes. */
@@ -44,7 +47,7 @@ export interface ExemplarIndex {
   /** The embedder's id: votes are only meaningful for vectors of that model. */
   readonly embedderId: string;
   readonly size: number;
-  /** Milliseconds spent embedding the exemplars. */
+  /** Milliseconds spent embedding the exemplars (or reading their cached vectors). */
   readonly buildMs: number;
   /** Embeds the question (after `prepare`) and votes. */
   vote(question: string): Promise<ExemplarVotes>;
@@ -78,9 +81,16 @@ export async function createExemplarIndex(
   if (exemplars.length === 0) throw new RangeError('createExemplarIndex() needs at least one exemplar');
   const prepare = options.prepare ?? ((text: string) => text);
   const started = performance.now();
-  const vectors = await embedder.embed(exemplars.map((exemplar) => prepare(exemplar.text)));
-  const buildMs = performance.now() - started;
+  const texts = exemplars.map((exemplar) => prepare(exemplar.text));
   const dimensions = embedder.dimensions;
+  const key = cacheKey('exemplar-vectors', embedder.id, String(dimensions), ...texts);
+  const cached = options.cache?.read(key);
+  let vectors = cached ? bytesToVectors(cached, texts.length, dimensions) : undefined;
+  if (!vectors) {
+    vectors = await embedder.embed(texts);
+    options.cache?.write(key, vectorsToBytes(vectors));
+  }
+  const buildMs = performance.now() - started;
   // One contiguous row-major matrix: the scan over ~300 rows is then a tight loop.
   const matrix = new Float32Array(exemplars.length * dimensions);
   vectors.forEach((vector, row) => matrix.set(vector.subarray(0, dimensions), row * dimensions));

@@ -1,11 +1,21 @@
 import { AnalystError, messageOf } from '../../core/errors.js';
-import { createDefaultEmbedder, type Embedder } from '../../embeddings/index.js';
+import { existsSync } from 'node:fs';
+import {
+  createDefaultEmbedder,
+  createLsaEmbedder,
+  DEFAULT_EMBEDDING_MODEL_DIR,
+  deserializeLsaModel,
+  type Embedder,
+  fitLsaModel,
+  serializeLsaModel,
+} from '../../embeddings/index.js';
 import { ROUTING_EXEMPLARS } from '../../prompts/routing-exemplars.js';
 import { DESCRIBED_TABLES } from '../../tools/index.js';
 import { DIMENSION_NAMES, METRIC_NAMES, type MetricName } from '../../warehouse/semantic/index.js';
 import type { ConversationTurn } from '../conversation-store.js';
 import { createExemplarIndex, type ExemplarIndex, type ExemplarVotes } from './exemplar-index.js';
 import { type AnomalyScenario, type Cue, METRIC_CUES, SCENARIO_CUES, TOOL_CUES } from './intents.js';
+import { cacheKey, createFileRouterCache, defaultRouterCacheDir, type RouterCache } from './router-cache.js';
 import { extractSlots, type Slots } from './slots.js';
 import { normaliseText } from './text.js';
 import { defaultTimeRange } from './time-range.js';
@@ -726,6 +736,11 @@ export interface OfflineRouterOptions {
   readonly exemplars?: ExemplarMode | Embedder;
   /** Told when the embedder cannot be loaded and the router falls back to keywords only. */
   readonly onWarning?: (message: string) => void;
+  /**
+   * Folder for the exemplar vectors and the fitted LSA model between processes, or `false` for none.
+   * Default: {@link defaultRouterCacheDir} (`cache/` in `ANALYST_DATA_DIR`, default ./.analyst).
+   */
+  readonly cacheDir?: string | false;
 }
 
 /** The offline router, with what it loaded. */
@@ -734,46 +749,86 @@ export interface OfflineRouter extends Router {
   readonly exemplarIndex: ExemplarIndex | undefined;
   /** One line: which evidence the router uses. */
   describe(): string;
+  /** Questions routed so far, and how many of them (or of their earlier turns) consulted the exemplars. */
+  stats(): { readonly questions: number; readonly votes: number };
 }
 
-// Model load happens once per process: every router of the same mode shares one index.
-const indexes = new Map<string, Promise<ExemplarIndex | undefined>>();
+// Model load happens once per process: every router of the same mode and cache shares one index.
+const indexes = new Map<string, Promise<{ index: ExemplarIndex; kind: 'transformer' | 'lsa' } | undefined>>();
 
-/** Loads (once per mode) the exemplar index; undefined when the embedder cannot be loaded. */
-async function loadIndex(
-  mode: ExemplarMode | Embedder,
-  warn: (message: string) => void,
-): Promise<{ index: ExemplarIndex | undefined; kind: 'transformer' | 'lsa' }> {
-  if (mode === 'none') return { index: undefined, kind: 'transformer' };
-  const prepare = (text: string): string => safeSlots(text, EXEMPLAR_NOW)?.remainder ?? text;
-  if (typeof mode !== 'string') {
+/** Text of an exemplar as it is embedded: slot values cut out, as for questions. */
+const prepareExemplar = (text: string): string => safeSlots(text, EXEMPLAR_NOW)?.remainder ?? text;
+
+/** The LSA fallback fitted on the exemplars, read from the cache when it was fitted before. */
+function routerLsaEmbedder(cache: RouterCache | undefined): Embedder {
+  const corpus = ROUTING_EXEMPLARS.map((exemplar) => prepareExemplar(exemplar.text));
+  const key = cacheKey('router-lsa', String(ROUTER_LSA_DIMENSIONS), ...corpus);
+  const bytes = cache?.read(key);
+  if (bytes) {
     try {
-      const index = await createExemplarIndex(mode, ROUTING_EXEMPLARS, { prepare });
-      return { index, kind: mode.id.startsWith('lsa') ? 'lsa' : 'transformer' };
-    } catch (error) {
-      warn(`Routing on keywords only: the embedder ${mode.id} failed (${messageOf(error)}).`);
-      return { index: undefined, kind: 'transformer' };
+      return createLsaEmbedder(deserializeLsaModel(bytes, 'the router cache'));
+    } catch {
+      // A damaged or older file: fit again below and overwrite it.
     }
   }
-  let pending = indexes.get(mode);
+  const model = fitLsaModel(corpus, { dimensions: ROUTER_LSA_DIMENSIONS });
+  cache?.write(key, serializeLsaModel(model));
+  return createLsaEmbedder(model);
+}
+
+/**
+ * The embedder of a mode: `transformer` must load the transformer; `default` takes it when its folder
+ * exists (saying so when a folder that exists cannot be loaded) and LSA otherwise.
+ */
+async function embedderFor(mode: 'default' | 'transformer' | 'lsa', cache: RouterCache | undefined, warn: (message: string) => void): Promise<Embedder> {
+  if (mode === 'lsa') return routerLsaEmbedder(cache);
+  const configured = process.env['EMBEDDING_MODEL_DIR'];
+  const folderExists = existsSync(configured?.trim() ? configured : DEFAULT_EMBEDDING_MODEL_DIR);
+  if (mode === 'transformer' || folderExists) {
+    try {
+      return await createDefaultEmbedder({ prefer: 'transformer' });
+    } catch (error) {
+      if (mode === 'transformer') throw error;
+      warn(`Routing with LSA exemplars: the transformer could not be loaded (${messageOf(error)}).`);
+    }
+  }
+  return routerLsaEmbedder(cache);
+}
+
+/** Loads (once per mode) the exemplar index; undefined when no embedder can be loaded. */
+async function loadIndex(
+  mode: ExemplarMode | Embedder,
+  cache: RouterCache | undefined,
+  cacheName: string,
+  warn: (message: string) => void,
+): Promise<{ index: ExemplarIndex; kind: 'transformer' | 'lsa' } | undefined> {
+  if (mode === 'none') return undefined;
+  const kindOf = (embedder: Embedder): 'transformer' | 'lsa' => (embedder.id.startsWith('lsa') ? 'lsa' : 'transformer');
+  if (typeof mode !== 'string') {
+    try {
+      const index = await createExemplarIndex(mode, ROUTING_EXEMPLARS, { prepare: prepareExemplar, ...(cache ? { cache } : {}) });
+      return { index, kind: kindOf(mode) };
+    } catch (error) {
+      warn(`Routing on keywords only: the embedder ${mode.id} failed (${messageOf(error)}).`);
+      return undefined;
+    }
+  }
+  const key = `${mode}\u0000${cacheName}`;
+  let pending = indexes.get(key);
   if (!pending) {
     pending = (async () => {
       try {
-        const embedder = await createDefaultEmbedder({
-          ...(mode === 'default' ? {} : { prefer: mode }),
-          fallbackCorpus: async () => ROUTING_EXEMPLARS.map((exemplar) => prepare(exemplar.text)),
-          lsaOptions: { dimensions: ROUTER_LSA_DIMENSIONS },
-        });
-        return await createExemplarIndex(embedder, ROUTING_EXEMPLARS, { prepare });
+        const embedder = await embedderFor(mode, cache, warn);
+        const index = await createExemplarIndex(embedder, ROUTING_EXEMPLARS, { prepare: prepareExemplar, ...(cache ? { cache } : {}) });
+        return { index, kind: kindOf(embedder) };
       } catch (error) {
         warn(`Routing on keywords only: the embedding model could not be loaded (${messageOf(error)}).`);
         return undefined;
       }
     })();
-    indexes.set(mode, pending);
+    indexes.set(key, pending);
   }
-  const index = await pending;
-  return { index, kind: index?.embedderId.startsWith('lsa') ? 'lsa' : 'transformer' };
+  return pending;
 }
 
 /** Slot extraction of exemplars needs a clock; the exemplars hold no dates that depend on it. */
@@ -795,13 +850,19 @@ export async function createOfflineRouter(options: OfflineRouterOptions = {}): P
   const mode: ExemplarMode | Embedder =
     options.exemplars ??
     (configured === 'transformer' || configured === 'lsa' || configured === 'none' ? configured : 'default');
-  const { index, kind } = await loadIndex(mode, warn);
+  const cacheDir = options.cacheDir === undefined ? defaultRouterCacheDir() : options.cacheDir;
+  const loaded = await loadIndex(mode, cacheDir === false ? undefined : createFileRouterCache(cacheDir), String(cacheDir), warn);
+  const index = loaded?.index;
+  const kind = loaded?.kind ?? 'transformer';
 
+  let questions = 0;
+  let votes = 0;
   const evidenceFor = async (question: string, slots: Slots, withVotes: boolean): Promise<Evidence> => {
     const text = normaliseText(question);
     const base = { text, scores: toolScores(text), metrics: metricEvidence(text) };
     if (!withVotes || !index) return base;
     try {
+      votes++;
       return { ...base, votes: await index.vote(slots.remainder || question), votesKind: kind };
     } catch (error) {
       // A failing model must not fail the question: the keywords still answer.
@@ -886,7 +947,9 @@ export async function createOfflineRouter(options: OfflineRouterOptions = {}): P
       index
         ? `offline router: keywords and slots, with ${index.size} exemplars embedded by ${index.embedderId}`
         : 'offline router: keywords and slots only (no exemplar embeddings)',
+    stats: () => ({ questions, votes }),
     async route(question, options: RouteOptions) {
+      questions++;
       return routeWithHistory(question, options.now, options.history, 0);
     },
   };

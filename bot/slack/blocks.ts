@@ -6,8 +6,8 @@
  * and the caller attaches the full table as CSV.
  */
 import type { types as SlackTypes } from '@slack/bolt';
-import { chunkTable, chunkText, cutText, type OutgoingMessage, plainText } from '../surface.js';
 import { tableToCsv } from '../render/table.js';
+import { chunkTable, chunkText, cutText, type OutgoingMessage, plainText } from '../surface.js';
 
 /** Block Kit block, as `@slack/types` declares it. */
 export type SlackBlock = SlackTypes.KnownBlock;
@@ -62,7 +62,8 @@ function textLength(block: SlackBlock): number {
 export function renderSlackMessage(message: Omit<OutgoingMessage, 'channel'>): SlackMessage {
   const head: SlackBlock[] = [];
   const tail: SlackBlock[] = [];
-  if (message.title) head.push(section(`*${escapeMrkdwn(cutText(message.title, SLACK_LIMITS.maxSectionChars - 2))}*`));
+  if (message.title)
+    head.push(section(`*${escapeMrkdwn(cutText(message.title, SLACK_LIMITS.maxSectionChars - 2))}*`));
   if (message.text) {
     // Sections of the body; a summary longer than two sections is cut (the answer's detail is in the table).
     const pieces = chunkText(escapeMrkdwn(message.text), SLACK_LIMITS.maxSectionChars);
@@ -74,14 +75,19 @@ export function renderSlackMessage(message: Omit<OutgoingMessage, 'channel'>): S
       type: 'section',
       fields: fields.slice(start, start + SLACK_LIMITS.maxFieldsPerSection).map((field) => ({
         type: 'mrkdwn' as const,
-        text: cutText(`*${escapeMrkdwn(field.label)}*\n${escapeMrkdwn(field.value)}`, SLACK_LIMITS.maxFieldChars),
+        text: cutText(
+          `*${escapeMrkdwn(field.label)}*\n${escapeMrkdwn(field.value)}`,
+          SLACK_LIMITS.maxFieldChars,
+        ),
       })),
     });
   }
   if (message.footer) {
     tail.push({
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: escapeMrkdwn(cutText(message.footer, SLACK_LIMITS.maxSectionChars)) }],
+      elements: [
+        { type: 'mrkdwn', text: escapeMrkdwn(cutText(message.footer, SLACK_LIMITS.maxSectionChars)) },
+      ],
     });
   }
   const buttons = message.buttons ?? [];
@@ -90,12 +96,17 @@ export function renderSlackMessage(message: Omit<OutgoingMessage, 'channel'>): S
       type: 'actions',
       elements: buttons.slice(start, start + SLACK_LIMITS.maxButtonsPerBlock).map((button) => {
         if (button.value.length > SLACK_LIMITS.maxButtonValueChars) {
-          throw new RangeError(`button ${button.actionId}: value longer than ${SLACK_LIMITS.maxButtonValueChars} characters`);
+          throw new RangeError(
+            `button ${button.actionId}: value longer than ${SLACK_LIMITS.maxButtonValueChars} characters`,
+          );
         }
         return {
           type: 'button' as const,
           action_id: button.actionId,
-          text: { type: 'plain_text' as const, text: cutText(button.label, SLACK_LIMITS.maxButtonLabelChars) },
+          text: {
+            type: 'plain_text' as const,
+            text: cutText(button.label, SLACK_LIMITS.maxButtonLabelChars),
+          },
           value: button.value,
           ...(button.style ? { style: button.style } : {}),
         };
@@ -138,7 +149,10 @@ export function renderSlackMessage(message: Omit<OutgoingMessage, 'channel'>): S
 }
 
 /** The full table of a message as a CSV file, for when the blocks had to cut it. */
-export function tableCsvFile(message: Pick<OutgoingMessage, 'table'>, name: string): { filename: string; data: Buffer } | undefined {
+export function tableCsvFile(
+  message: Pick<OutgoingMessage, 'table'>,
+  name: string,
+): { filename: string; data: Buffer } | undefined {
   if (!message.table) return undefined;
   return { filename: `${name}.csv`, data: Buffer.from(tableToCsv(message.table), 'utf8') };
 }

@@ -23,10 +23,10 @@ import type { MetricsRegistry } from '../metrics.js';
 import { tableToCsv } from '../render/table.js';
 import { createSendQueue, type SendQueue, type SendQueueOptions } from '../send-queue.js';
 import {
-  ANSWER_ACTION_PREFIX,
-  ANSWER_ACTIONS,
   type ActionHandler,
   type ActionReply,
+  ANSWER_ACTION_PREFIX,
+  ANSWER_ACTIONS,
   type AskerResolver,
   answerMessage,
   answerRecordFrom,
@@ -42,7 +42,6 @@ import {
   type MessageFile,
   mayViewAnswer,
   notYourAnswerText,
-  type OutgoingMessage,
   type PostedMessage,
   renderAnswerChart,
   type SurfaceIdentity,
@@ -134,7 +133,8 @@ const HELP_TEXT =
 export function slackRetryAfterMs(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const coded = error as { code?: unknown; retryAfter?: unknown };
-  if (coded.code !== 'slack_webapi_rate_limited_error' || typeof coded.retryAfter !== 'number') return undefined;
+  if (coded.code !== 'slack_webapi_rate_limited_error' || typeof coded.retryAfter !== 'number')
+    return undefined;
   return coded.retryAfter * 1000;
 }
 
@@ -270,7 +270,12 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     return String(result.ts);
   };
 
-  const updateMessage = async (channel: string, ts: string, text: string, blocks: SlackBlock[]): Promise<void> => {
+  const updateMessage = async (
+    channel: string,
+    ts: string,
+    text: string,
+    blocks: SlackBlock[],
+  ): Promise<void> => {
     await queue.run(channel, () => client.chat.update({ channel, ts, text, blocks }));
   };
 
@@ -296,7 +301,13 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     );
   };
 
-  const ephemeral = async (channel: string, user: string, threadTs: string | undefined, text: string, blocks?: SlackBlock[]): Promise<void> => {
+  const ephemeral = async (
+    channel: string,
+    user: string,
+    threadTs: string | undefined,
+    text: string,
+    blocks?: SlackBlock[],
+  ): Promise<void> => {
     await queue.run(channel, () =>
       client.chat.postEphemeral({
         channel,
@@ -332,7 +343,15 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     const answerId = randomUUID();
     if (outcome.answer) {
       await options.answers.save(
-        answerRecordFrom({ answerId, surface: 'slack', conversationId, asker, question: trimmed, outcome, now: clock() }),
+        answerRecordFrom({
+          answerId,
+          surface: 'slack',
+          conversationId,
+          asker,
+          question: trimmed,
+          outcome,
+          now: clock(),
+        }),
       );
     }
     const message = answerMessage({
@@ -354,7 +373,10 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       if (chart) files.push(chart);
     }
     if (outcome.answer?.table && rendered.rowsShown < rendered.rowsTotal) {
-      files.push({ filename: `answer-${answerId.slice(0, 8)}.csv`, data: Buffer.from(tableToCsv(outcome.answer.table)) });
+      files.push({
+        filename: `answer-${answerId.slice(0, 8)}.csv`,
+        data: Buffer.from(tableToCsv(outcome.answer.table)),
+      });
     }
     // Top-level answers (slash commands, DMs) keep the chart in the answer's thread, not the channel.
     const fileThread = place.threadTs ?? (place.identity.place === 'dm' ? undefined : workingTs);
@@ -537,13 +559,19 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       const blocks: SlackBlock[] = [];
       for (const statement of statements) {
         for (const piece of chunkText(statement, SLACK_LIMITS.maxSectionChars - 8)) {
-          blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `\`\`\`\n${escapeMrkdwn(piece)}\n\`\`\`` } });
+          blocks.push({
+            type: 'section',
+            text: { type: 'mrkdwn', text: `\`\`\`\n${escapeMrkdwn(piece)}\n\`\`\`` },
+          });
         }
       }
       const text = `SQL behind “${cutText(record.question, 100)}”`;
       if (blocks.length > SLACK_LIMITS.maxBlocks - 1) {
         await upload(channel, threadTs, [
-          { filename: `answer-${record.answerId.slice(0, 8)}.sql`, data: Buffer.from(statements.join(';\n\n')) },
+          {
+            filename: `answer-${record.answerId.slice(0, 8)}.sql`,
+            data: Buffer.from(statements.join(';\n\n')),
+          },
         ]);
         return;
       }
@@ -565,7 +593,12 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       await upload(
         channel,
         threadTs,
-        [{ filename: `answer-${record.answerId.slice(0, 8)}.csv`, data: Buffer.from(tableToCsv(record.table)) }],
+        [
+          {
+            filename: `answer-${record.answerId.slice(0, 8)}.csv`,
+            data: Buffer.from(tableToCsv(record.table)),
+          },
+        ],
         `CSV for <@${user}>: ${record.table.rows.length} rows`,
       );
     }
@@ -576,10 +609,12 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     if (body.type !== 'block_actions') return;
     events?.inc({ surface: 'slack', kind: 'action' });
     const button = action as { action_id: string; value?: string; action_ts?: string };
-    const channel = body.channel?.id ?? body.container?.channel_id;
-    const messageTs = body.message?.ts ?? body.container?.message_ts;
+    const container = body.container as { channel_id?: string; message_ts?: string } | undefined;
+    const channel = body.channel?.id ?? container?.channel_id;
+    const messageTs = body.message?.ts ?? container?.message_ts;
     if (!channel || !messageTs) return;
-    const threadTs = (body.message as { thread_ts?: string } | undefined)?.thread_ts ?? messageTs;
+    const messageThreadTs = (body.message as { thread_ts?: string } | undefined)?.thread_ts;
+    const threadTs = messageThreadTs ?? messageTs;
     const user = body.user.id;
     const key = `slack:action:${messageTs}:${button.action_id}:${button.action_ts ?? body.trigger_id}`;
     await run(
@@ -610,9 +645,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
             surface: 'slack',
             channel,
             messageId: messageTs,
-            ...((body.message as { thread_ts?: string } | undefined)?.thread_ts
-              ? { threadId: (body.message as { thread_ts: string }).thread_ts }
-              : {}),
+            ...(messageThreadTs ? { threadId: messageThreadTs } : {}),
           };
           const reply: ActionReply | undefined = await registered.handler({
             surface: 'slack',
@@ -626,7 +659,8 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
             await updateMessage(channel, messageTs, rendered.text, rendered.blocks);
           }
           if (reply?.reply) {
-            if (reply.reply.visibleToAll) await postMessage(channel, { text: escapeMrkdwn(reply.reply.text), thread_ts: threadTs });
+            if (reply.reply.visibleToAll)
+              await postMessage(channel, { text: escapeMrkdwn(reply.reply.text), thread_ts: threadTs });
             else await ephemeral(channel, user, threadTs, reply.reply.text);
           }
         } finally {
@@ -674,7 +708,10 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
           ? { metadata: { event_type: 'analyst_message', event_payload: { key: message.idempotencyKey } } }
           : {}),
       });
-      const files: Array<MessageFile & { altText?: string }> = [...(message.image ? [message.image] : []), ...(message.files ?? [])];
+      const files: Array<MessageFile & { altText?: string }> = [
+        ...(message.image ? [message.image] : []),
+        ...(message.files ?? []),
+      ];
       if (message.table && rendered.rowsShown < rendered.rowsTotal) {
         files.push({ filename: 'table.csv', data: Buffer.from(tableToCsv(message.table)) });
       }
@@ -719,7 +756,8 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
         }>;
         const found = messages.find(
           (entry) =>
-            entry.metadata?.event_type === 'analyst_message' && entry.metadata.event_payload?.key === idempotencyKey,
+            entry.metadata?.event_type === 'analyst_message' &&
+            entry.metadata.event_payload?.key === idempotencyKey,
         );
         if (found?.ts) {
           return {

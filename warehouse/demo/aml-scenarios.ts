@@ -1047,11 +1047,7 @@ class Planter {
         for (let index = 0; index < deposits; index++) {
           const when =
             this.windowStart + DAY_MS + (index / deposits) * 70 * DAY_MS + this.random.next() * 5 * DAY_MS;
-          this.deposit(
-            when,
-            this.random.next() < 0.7 ? USDT : USDC,
-            uniform(this.random, 150_000, 800_000),
-          );
+          this.deposit(when, this.random.next() < 0.7 ? USDT : USDC, uniform(this.random, 150_000, 800_000));
         }
         const firstDeposit = this.record.deposits[0]!.time;
         for (let index = 0; index < this.random.int(1, 2); index++) {

@@ -4,7 +4,7 @@
  * large batches, recreate them under the same names — so a failed run leaves the previous data intact.
  */
 import { existsSync } from 'node:fs';
-import { ConfigurationError, InvalidInputError } from '../../core/errors.js';
+import { ConfigurationError, InvalidInputError, NotAvailableError } from '../../core/errors.js';
 import { createProgress } from '../../core/progress.js';
 import type { BulkColumn, SqlConnection } from '../connection.js';
 import { migrate } from '../migrate.js';
@@ -32,6 +32,8 @@ export interface DemoWarehouseOptions {
   readonly silent?: boolean;
   /** Called after each table is loaded (benchmarks print per-table rates). */
   readonly onTableLoaded?: (table: string, rows: number, seconds: number) => void;
+  /** Called when a phase ends: simulate (in memory), load, indexes, analyze. */
+  readonly onPhaseDone?: (phase: string, seconds: number) => void;
 }
 
 /** What a generation wrote. */
@@ -91,6 +93,12 @@ export async function generateDemoWarehouse(
   options: DemoWarehouseOptions,
 ): Promise<DemoWarehouseResult> {
   validateOptions(options);
+  if (connection.dialect !== 'postgres') {
+    throw new NotAvailableError(
+      `Demo generation into ${connection.kind}`,
+      'generate into the embedded store or PostgreSQL (the loader uses COPY, truncation and PostgreSQL indexes)',
+    );
+  }
   const started = performance.now();
   await migrate(connection, 'warehouse', WAREHOUSE_MIGRATIONS);
   const feedbackRows = readBanking77(options.feedbackCsvPath);
@@ -109,6 +117,7 @@ export async function generateDemoWarehouse(
   });
   const tables = describeTables(data);
   const simulated = performance.now();
+  options.onPhaseDone?.('simulate', (simulated - started) / 1000);
   const total = tables.reduce((sum, table) => sum + table.count, 0);
   const progress = createProgress({ label: 'demo warehouse', total, silent: options.silent ?? false });
   const counts: Record<string, number> = {};
@@ -132,15 +141,18 @@ export async function generateDemoWarehouse(
       options.onTableLoaded?.(table.table, table.count, (performance.now() - tableStarted) / 1000);
     }
     indexesStarted = performance.now();
+    options.onPhaseDone?.('load', (indexesStarted - simulated) / 1000);
     progress.update(done, 'indexes');
     // Index builds sort in memory when they can; the default 64 MB spills the trades indexes to disk.
     await transaction.exec("SET LOCAL maintenance_work_mem = '256MB'");
     await restoreIndexes(transaction, saved);
   });
   const analyzeStarted = performance.now();
+  options.onPhaseDone?.('indexes', (analyzeStarted - indexesStarted) / 1000);
   progress.update(total, 'analyze');
   await connection.exec(`ANALYZE ${DEMO_TABLES.join(', ')}`);
   const finished = performance.now();
+  options.onPhaseDone?.('analyze', (finished - analyzeStarted) / 1000);
   progress.finish(`${((finished - started) / 1000).toFixed(1)}s`);
   return {
     counts,

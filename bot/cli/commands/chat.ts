@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import type { AskOutcome } from '../../ask.js';
+import { renderChartPng } from '../../render/chart.js';
 import { tableToCsv } from '../../render/table.js';
 import { formatOutcomeForTerminal } from '../print.js';
 import { type GlobalFlags, openRuntime, parseNow, terminalAsker } from '../runtime.js';
@@ -12,7 +13,7 @@ const HELP = `Ask in plain English, for example:
   daily new users since Monday
   pull up user 48213
   what metrics can I ask about?
-Commands: /sql (how did you get this?), /csv FILE (export the last table), /help, /quit`;
+Commands: /sql (how did you get this?), /csv FILE (export the last table), /chart FILE.png (save the last chart), /help, /quit`;
 
 const EXPLAIN =
   /^(how did you (get|calculate|compute) (this|that)\??|show (me )?the sql\??|\/sql|\/explain)$/i;
@@ -71,6 +72,16 @@ export async function runChat(flags: GlobalFlags): Promise<void> {
         else {
           writeFileSync(file, tableToCsv(last.answer.table));
           process.stdout.write(`Wrote ${last.answer.table.rows.length} rows to ${file}\n`);
+        }
+        continue;
+      }
+      if (line.startsWith('/chart')) {
+        const file = line.slice(6).trim() || 'chart.png';
+        if (!last?.answer?.chart) process.stdout.write('No chart for the last answer (charts come with time series and breakdowns).\n');
+        else {
+          const rendered = await renderChartPng(last.answer.chart);
+          writeFileSync(file, rendered.png);
+          process.stdout.write(`Wrote a ${rendered.width}×${rendered.height} chart to ${file}${rendered.notes.length ? ` (${rendered.notes.join(' ')})` : ''}\n`);
         }
         continue;
       }

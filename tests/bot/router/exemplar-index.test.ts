@@ -77,7 +77,12 @@ describe('createExemplarIndex', () => {
   });
 
   it('with LSA fitted on the routing exemplars, finds an exemplar as its own nearest neighbour', async () => {
-    const embedder = createLsaEmbedder(fitLsaModel(ROUTING_EXEMPLARS.map((exemplar) => exemplar.text)));
+    const embedder = createLsaEmbedder(
+      fitLsaModel(
+        ROUTING_EXEMPLARS.map((exemplar) => exemplar.text),
+        { dimensions: 64 },
+      ),
+    );
     const index = await createExemplarIndex(embedder, ROUTING_EXEMPLARS);
     const exemplar = ROUTING_EXEMPLARS.find((item) => item.text === 'how many accounts were created')!;
     const votes = await index.vote(exemplar.text);

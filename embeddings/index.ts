@@ -70,3 +70,34 @@ export {
   normalizeInPlace,
   toPgVector,
 } from './vector-math.js';
+export type {
+  ColumnMapping,
+  IngestItem,
+  IngestOptions,
+  IngestReport,
+  RejectedRow,
+} from './store-ingest.js';
+export {
+  ingestFeedbackFile,
+  ingestFeedbackRecords,
+  parseTimestamp,
+  readFeedbackFile,
+} from './store-ingest.js';
+export type {
+  FeedbackFilters,
+  FeedbackHit,
+  FeedbackSearcher,
+  FeedbackSearcherOptions,
+  LexicalModelOptions,
+  SearchMode,
+  SearchOptions,
+  SearchStatement,
+} from './search.js';
+export {
+  createFeedbackSearcher,
+  filterClause,
+  LEXICAL_MODEL_NAME,
+  nothingIngestedError,
+  refreshLexicalModel,
+  textQueryTerms,
+} from './search.js';

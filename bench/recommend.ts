@@ -38,6 +38,7 @@ import { openStores } from '../warehouse/stores.js';
 const K = 10;
 const SEED = 42;
 
+/** Runs the recommendation benchmark (see the file comment for the flags). */
 export default async function run(args: string[]): Promise<void> {
   const started = performance.now();
   if (!args.includes('--skip-movielens')) await movieLens();
@@ -185,7 +186,7 @@ async function serving(options: { demo: boolean; requests: number }): Promise<vo
 
 function printHeader(): void {
   console.log(
-    `  ${'model'.padEnd(20)} ${['precision@10', 'recall@10', 'ndcg@10', 'map@10', 'coverage', 'train_s'].map((name) => name.padStart(12)).join(' ')}`,
+    `  ${'model'.padEnd(20)} ${['precision@10', 'recall@10', 'ndcg@10', 'map@10', 'coverage', 'train_s', 'train_cpu_s'].map((name) => name.padStart(12)).join(' ')}`,
   );
 }
 
@@ -197,7 +198,9 @@ function printRow(label: string, details: EvaluationDetails): void {
     details.metrics.map,
     details.coverage,
   ].map((value) => value.toFixed(4).padStart(12));
-  console.log(`  ${label.padEnd(20)} ${values.join(' ')} ${details.trainSeconds.toFixed(3).padStart(12)}`);
+  console.log(
+    `  ${label.padEnd(20)} ${values.join(' ')} ${details.trainSeconds.toFixed(3).padStart(12)} ${details.trainCpuSeconds.toFixed(3).padStart(12)}`,
+  );
 }
 
 /** CPU time (user + system) of this process since `start`, in ms; the embedded store runs in-process. */

@@ -15,7 +15,8 @@
  *   is a fallback and not the first evidence.
  *
  * Our sets were written in turn: `extra` (212) first, then the router was improved on it; `holdout`
- * (118) after that, `fresh` (77) last, each scored once before any change made for it. Those first
+ * (118) after that, `fresh` (77) next, each scored once before any change made for it; `paraphrase`
+ * (40) last, worded to avoid the usual keywords, to measure what the exemplars add. Those first
  * scores, the honest estimate for unseen questions, are in FIRST_SCORES below (they cannot be
  * re-measured: the router has since learnt from the misses).
  */
@@ -36,6 +37,7 @@ const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'tests', 'f
 const FIRST_SCORES = [
   'holdout (118), first run: keywords 86.4%, transformer exemplars 87.3%, LSA exemplars 85.6% (LSA at 256 dims then)',
   'fresh (77), first run: keywords 88.3%, transformer exemplars 89.6%, LSA exemplars 90.9%',
+  'paraphrase (40, worded to avoid the usual keywords), first run: keywords 22.5%, transformer exemplars 42.5%, LSA exemplars 32.5% (348 exemplars then; 411 since)',
 ];
 
 export default async function routingBench(args: string[]): Promise<void> {
@@ -44,10 +46,15 @@ export default async function routingBench(args: string[]): Promise<void> {
   const dev = join(SHARED_DIR, 'eval', 'routes.dev.jsonl');
   if (existsSync(dev)) sets.push(['dev', readRouteSet(dev)]);
   else print(`dev set absent (${dev}): scoring our own sets only`);
-  for (const name of ['extra', 'holdout', 'fresh']) sets.push([name, readRouteSet(join(FIXTURES, `routes.${name}.jsonl`))]);
+  for (const name of ['extra', 'holdout', 'fresh', 'paraphrase'])
+    sets.push([name, readRouteSet(join(FIXTURES, `routes.${name}.jsonl`))]);
   const all = sets.flatMap(([, set]) => set);
   print(`sets: ${sets.map(([name, set]) => `${name} ${set.length}`).join(', ')}; now = ${NOW.toISOString()}`);
-  print(`load average at start: ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+  print(
+    `load average at start: ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')}`,
+  );
 
   const loads = new Map<string, string>();
   const cacheDir = mkdtempSync(join(tmpdir(), 'routing-bench-cache-'));
@@ -67,30 +74,39 @@ export default async function routingBench(args: string[]): Promise<void> {
 
   const rows: string[] = [];
   for (const mode of ['transformer', 'lsa', 'none'] satisfies ExemplarMode[]) {
-    const router = await createOfflineRouter({ exemplars: mode, cacheDir: false, onWarning: (message) => print(`warning: ${message}`) });
+    const router = await createOfflineRouter({
+      exemplars: mode,
+      cacheDir: false,
+      onWarning: (message) => print(`warning: ${message}`),
+    });
     print(`\n[${mode}] ${router.describe()}`);
     // One warm-up pass so that JIT and caches do not count against the first questions.
     await routeSet(router, all.slice(0, 20), NOW);
     const before = router.stats();
     const scores: string[] = [];
     const times: number[] = [];
+    const cpuTimes: number[] = [];
     for (const [name, set] of sets) {
-      const { routes, milliseconds } = await routeSet(router, set, NOW);
+      const { routes, milliseconds, cpuMilliseconds } = await routeSet(router, set, NOW);
       times.push(...milliseconds);
+      cpuTimes.push(...cpuMilliseconds);
       const score = scoreRoutes(set, routes);
       scores.push(`${name} ${percent(score.accuracy)}`);
       for (const miss of score.misses) print(`  miss ${miss.id}: ${miss.question} — ${miss.why}`);
     }
     const after = router.stats();
     const latency = summary(times);
+    const cpuLatency = summary(cpuTimes);
     print(
-      `  latency per question: p50 ${latency.p50.toFixed(2)} ms, p95 ${latency.p95.toFixed(2)} ms, max ${latency.max.toFixed(1)} ms; exemplar votes for ${after.votes - before.votes} of ${after.questions - before.questions} questions (with their earlier turns)`,
+      `  latency per question: p50 ${latency.p50.toFixed(2)} ms, p95 ${latency.p95.toFixed(2)} ms, max ${latency.max.toFixed(1)} ms wall; CPU p50 ${cpuLatency.p50.toFixed(2)} ms, p95 ${cpuLatency.p95.toFixed(2)} ms; exemplar votes for ${after.votes - before.votes} of ${after.questions - before.questions} questions (with their earlier turns)`,
     );
     print(`  accuracy: ${scores.join(', ')}`);
     if (router.exemplarIndex) {
       await voteFigures(router, all);
     }
-    rows.push(`| ${mode} | ${loads.get(mode)} | ${latency.p50.toFixed(2)} / ${latency.p95.toFixed(2)} ms | ${scores.join(', ')} |`);
+    rows.push(
+      `| ${mode} | ${loads.get(mode)} | ${latency.p50.toFixed(2)} / ${latency.p95.toFixed(2)} ms | ${scores.join(', ')} |`,
+    );
   }
   print('\n| exemplars | load | latency p50 / p95 | accuracy |\n|---|---|---|---|');
   for (const row of rows) print(row);
@@ -106,18 +122,29 @@ async function loadOnce(mode: ExemplarMode, cacheDir: string): Promise<void> {
   const router = await createOfflineRouter({ exemplars: mode, cacheDir });
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  print(JSON.stringify({ wallMs, cpuMs: (used.user + used.system) / 1000, exemplars: router.exemplarIndex?.embedderId }));
+  print(
+    JSON.stringify({
+      wallMs,
+      cpuMs: (used.user + used.system) / 1000,
+      exemplars: router.exemplarIndex?.embedderId,
+    }),
+  );
   process.exit(0);
 }
 
 /** Runs {@link loadOnce} in a fresh process, so imports and model sessions start cold. */
 function measureLoad(mode: ExemplarMode, cacheDir: string): { wallMs: number; cpuMs: number } {
   const runner = join(dirname(fileURLToPath(import.meta.url)), 'run.ts');
-  const result = spawnSync(process.execPath, ['--import', 'tsx', runner, 'routing', '--load-once', mode, cacheDir], {
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', runner, 'routing', '--load-once', mode, cacheDir],
+    {
+      encoding: 'utf8',
+    },
+  );
   const line = result.stdout.trim().split('\n').pop() ?? '';
-  if (result.status !== 0 || !line.startsWith('{')) throw new Error(`load of ${mode} failed: ${result.stderr}`);
+  if (result.status !== 0 || !line.startsWith('{'))
+    throw new Error(`load of ${mode} failed: ${result.stderr}`);
   return JSON.parse(line) as { wallMs: number; cpuMs: number };
 }
 
@@ -149,7 +176,8 @@ async function voteFigures(router: OfflineRouter, set: readonly ExpectedRoute[])
 
 function summary(values: readonly number[]): { p50: number; p95: number; max: number } {
   const sorted = Float64Array.from(values).sort();
-  const at = (quantile: number) => sorted[Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))] ?? 0;
+  const at = (quantile: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))] ?? 0;
   return { p50: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] ?? 0 };
 }
 

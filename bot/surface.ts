@@ -250,8 +250,16 @@ export interface TableChunks {
  */
 export function chunkTable(
   table: TextTable,
-  options: { maxChunkChars: number; budgetChars: number; maxRows: number; maxChunks: number },
+  options: {
+    maxChunkChars: number;
+    budgetChars: number;
+    maxRows: number;
+    maxChunks: number;
+    /** The length of a piece as sent (Slack escapes `&<>`, which lengthens it). Default: its length. */
+    measure?: (text: string) => number;
+  },
 ): TableChunks {
+  const measure = options.measure ?? ((text: string) => text.length);
   const rows = table.rows.slice(0, Math.max(0, options.maxRows));
   const lines = renderTextTable({ ...table, rows }, { maxRows: rows.length }).split('\n');
   const head = `${lines[0] ?? ''}\n${lines[1] ?? ''}`;
@@ -263,18 +271,18 @@ export function chunkTable(
   for (const line of rowLines) {
     const base = current === '' ? head : current;
     const candidate = `${base}\n${line}`;
-    if (candidate.length > options.maxChunkChars) {
+    if (measure(candidate) > options.maxChunkChars) {
       if (current === '' || chunks.length + 1 >= options.maxChunks) break;
       chunks.push(current);
-      used += current.length;
+      used += measure(current);
       current = '';
       const fresh = `${head}\n${line}`;
-      if (fresh.length > options.maxChunkChars || used + fresh.length > options.budgetChars) break;
+      if (measure(fresh) > options.maxChunkChars || used + measure(fresh) > options.budgetChars) break;
       current = fresh;
       shown += 1;
       continue;
     }
-    if (used + candidate.length > options.budgetChars) break;
+    if (used + measure(candidate) > options.budgetChars) break;
     current = candidate;
     shown += 1;
   }
@@ -426,6 +434,31 @@ export async function renderAnswerChart(
     logger.warn(`chart not drawn: ${(error as Error).message}`);
     return undefined;
   }
+}
+
+/** Resolves after pending I/O callbacks ran: requests waiting to be acknowledged go before heavy work. */
+export function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Runs the pipeline and draws the chart of its answer under `limiter`. Both hold the main thread
+ * (PGlite runs queries on it, Vega builds the SVG on it), so only a few run at once, and each starts
+ * after pending I/O: acknowledgements of new events are never queued behind a burst of answers.
+ */
+export async function askWithChart(
+  limiter: Limiter,
+  ask: () => Promise<AskOutcome>,
+  render: ChartRenderer | undefined,
+  logger: SurfaceLogger,
+): Promise<{ outcome: AskOutcome; chart: (MessageFile & { altText: string }) | undefined }> {
+  return limiter.run(async () => {
+    await yieldToIo();
+    const outcome = await ask();
+    if (!outcome.answer?.chart) return { outcome, chart: undefined };
+    await yieldToIo();
+    return { outcome, chart: await renderAnswerChart(outcome.answer.chart, render, logger) };
+  });
 }
 
 /** Runs at most `concurrency` tasks at once; the rest wait in arrival order. */

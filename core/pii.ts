@@ -56,13 +56,29 @@ const EMAIL_PATTERN = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const PHONE_PATTERN = /(?<![\w])\+?\d[\d\s().-]{7,}\d(?![\w])/g;
 const CARD_PATTERN = /\b(?:\d[ -]?){13,19}\b/g;
 
-/** Masks emails, phone and card numbers inside free text (feedback, answers). */
+// Wallet addresses: EVM (0x + 40 hex), Bitcoin bech32 and legacy base58, Tron, and Solana-style base58
+// (32–44 characters, which must mix digits and both cases so ordinary long words are left alone).
+const EVM_ADDRESS_PATTERN = /\b0x[0-9a-fA-F]{40}\b/g;
+const BECH32_ADDRESS_PATTERN = /\b(?:bc|tb|ltc)1[02-9ac-hj-np-z]{25,62}\b/gi;
+const BASE58_ADDRESS_PATTERN = /\b[1-9A-HJ-NP-Za-km-z]{25,44}\b/g;
+
+function maskBase58(match: string): string {
+  const looksLikeAddress = /\d/.test(match) && /[A-Z]/.test(match) && /[a-z]/.test(match);
+  return looksLikeAddress ? maskWalletAddress(match) : match;
+}
+
+/** Masks emails, wallet addresses, phone and card numbers inside free text (feedback, answers). */
 export function maskPiiInText(text: string): string {
   return text
     .replace(EMAIL_PATTERN, (match) => maskEmail(match))
+    .replace(EVM_ADDRESS_PATTERN, (match) => maskWalletAddress(match))
+    .replace(BECH32_ADDRESS_PATTERN, (match) => maskWalletAddress(match))
+    .replace(BASE58_ADDRESS_PATTERN, maskBase58)
     .replace(CARD_PATTERN, (match) => {
       const digits = match.replace(/\D/g, '');
-      return digits.length >= 13 ? `**** **** **** ${digits.slice(-4)}` : match;
+      // The pattern may swallow the separator after the last digit; give it back.
+      const trailing = /[ -]$/.test(match) ? match.slice(-1) : '';
+      return digits.length >= 13 ? `**** **** **** ${digits.slice(-4)}${trailing}` : match;
     })
     .replace(PHONE_PATTERN, (match) => (match.replace(/\D/g, '').length >= 8 ? maskPhone(match) : match));
 }

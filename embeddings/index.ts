@@ -27,6 +27,24 @@ export {
 export type { SavedEmbeddingModel } from './lsa-store.js';
 export { loadLsaModel, saveLsaModel } from './lsa-store.js';
 export type {
+  FeedbackFilters,
+  FeedbackHit,
+  FeedbackSearcher,
+  FeedbackSearcherOptions,
+  LexicalModelOptions,
+  SearchMode,
+  SearchOptions,
+  SearchStatement,
+} from './search.js';
+export {
+  createFeedbackSearcher,
+  filterClause,
+  LEXICAL_MODEL_NAME,
+  nothingIngestedError,
+  refreshLexicalModel,
+  textQueryTerms,
+} from './search.js';
+export type {
   FeedbackRecord,
   FeedbackStore,
   FeedbackStoreOptions,
@@ -46,6 +64,19 @@ export {
 } from './store.js';
 export type { BinaryColumnType } from './store-copy.js';
 export { encodeBinaryCopy } from './store-copy.js';
+export type {
+  ColumnMapping,
+  IngestItem,
+  IngestOptions,
+  IngestReport,
+  RejectedRow,
+} from './store-ingest.js';
+export {
+  ingestFeedbackFile,
+  ingestFeedbackRecords,
+  parseTimestamp,
+  readFeedbackFile,
+} from './store-ingest.js';
 export type { FeatureOptions } from './text-features.js';
 export { tokenizeWords } from './text-features.js';
 export type {
@@ -70,34 +101,3 @@ export {
   normalizeInPlace,
   toPgVector,
 } from './vector-math.js';
-export type {
-  ColumnMapping,
-  IngestItem,
-  IngestOptions,
-  IngestReport,
-  RejectedRow,
-} from './store-ingest.js';
-export {
-  ingestFeedbackFile,
-  ingestFeedbackRecords,
-  parseTimestamp,
-  readFeedbackFile,
-} from './store-ingest.js';
-export type {
-  FeedbackFilters,
-  FeedbackHit,
-  FeedbackSearcher,
-  FeedbackSearcherOptions,
-  LexicalModelOptions,
-  SearchMode,
-  SearchOptions,
-  SearchStatement,
-} from './search.js';
-export {
-  createFeedbackSearcher,
-  filterClause,
-  LEXICAL_MODEL_NAME,
-  nothingIngestedError,
-  refreshLexicalModel,
-  textQueryTerms,
-} from './search.js';

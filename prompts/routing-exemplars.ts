@@ -58,6 +58,9 @@ const tool = (name: ExemplarTool, texts: readonly string[]): RoutingExemplar[] =
 /** The exemplar set: several per tool and per metric. */
 export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
   ...metric('trading_volume_usd', [
+    'how much business went through the order books',
+    'how much got swapped on our markets in dollars',
+    'what did the desks turn over',
     'how busy was the order book in dollar terms',
     'dollar value changing hands on our markets',
     'how much flow did the exchange handle',
@@ -73,6 +76,9 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'gross trading activity in usd',
   ]),
   ...metric('trade_count', [
+    'how many deals went through',
+    'how many buy and sell orders were completed',
+    'count the matched orders',
     'how many orders got matched',
     'tally of executed deals',
     'how many times did users trade',
@@ -85,6 +91,9 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'how many transactions happened on the order book',
   ]),
   ...metric('active_traders', [
+    'how many individuals actually traded',
+    'how many accounts were doing trades',
+    'number of people trading on the platform',
     'how many people were active on the exchange',
     'headcount of users with at least one trade',
     'engaged traders per day',
@@ -97,6 +106,9 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'count of traders who did at least one trade',
   ]),
   ...metric('avg_trade_size_usd', [
+    'how large is an order on average in usd',
+    'the usual dollar amount of one trade',
+    'how big are trades typically',
     'is the average deal getting bigger',
     'typical usd amount per execution',
     'median-ish trade value, average is fine',
@@ -108,6 +120,9 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'usd size per trade on average',
   ]),
   ...metric('fees_usd', [
+    'what did we make from trading charges',
+    'how much income came from commissions',
+    'our share of every trade in dollars',
     'how much did the exchange earn from trading',
     'commission revenue split by market',
     'what did we bill in trading charges',
@@ -120,6 +135,9 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'total fees charged to users',
   ]),
   ...metric('new_users', [
+    'how many people joined us',
+    'count of fresh accounts',
+    'how many customers did we gain',
     'how many people opened an account',
     'new customer acquisition numbers',
     'how many users did we onboard',
@@ -132,6 +150,9 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'fresh registrations per country',
   ]),
   ...metric('kyc_approval_rate', [
+    'how often does identity verification go through',
+    'percent of customers that pass onboarding checks',
+    'what portion of id checks are approved',
     'how many kyc submissions get accepted in percent',
     'verification pass percentage by country',
     'are we approving more identity checks than before',
@@ -144,6 +165,9 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'verification success ratio',
   ]),
   ...metric('kyc_pending', [
+    'how many id checks have not been reviewed yet',
+    'the stack of verifications still to do',
+    'how many applicants are waiting for compliance',
     'how long is the verification queue right now',
     'number of unreviewed identity documents',
     'how many kyc reviews are outstanding',
@@ -156,6 +180,9 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'verification backlog count',
   ]),
   ...metric('deposit_volume_usd', [
+    'how much money did customers put in',
+    'funds received from users in dollars',
+    'value transferred into accounts',
     'how much crypto was sent to us',
     'money coming onto the platform',
     'fiat and crypto funding received',
@@ -168,6 +195,9 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'value of deposits received',
   ]),
   ...metric('withdrawal_volume_usd', [
+    'how much money did customers take out',
+    'funds sent out to users in dollars',
+    'value transferred out of accounts',
     'how much crypto did customers send out',
     'money going off the platform',
     'funds leaving for external wallets',
@@ -180,6 +210,9 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'value of withdrawal requests processed',
   ]),
   ...metric('net_inflow_usd', [
+    'money in less money out',
+    'did funds grow or shrink on the exchange',
+    'overall funding balance of the platform',
     'did more money come in than go out',
     'inflow minus outflow',
     'net asset movement by chain',
@@ -192,6 +225,9 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'net funding in usd',
   ]),
   ...metric('feedback_count', [
+    'how many comments came in from users',
+    'how many messages did support receive',
+    'amount of feedback per channel',
     'how many pieces of feedback arrived',
     'volume of customer comments',
     'how many support conversations did we log',
@@ -204,6 +240,9 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'number of comments left by users',
   ]),
   ...metric('avg_rating', [
+    'what rating out of five do we get',
+    'how satisfied are customers on a five star scale',
+    'average stars from reviewers',
     'what do customers rate us out of five',
     'average score users give in reviews',
     'are ratings going up or down',
@@ -216,6 +255,9 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'average score on reviews by channel',
   ]),
   ...metric('aml_alert_count', [
+    'how many compliance hits did the monitoring raise',
+    'number of laundering red flags',
+    'how many transaction monitoring alerts fired',
     'how many monitoring alerts did compliance get',
     'volume of aml hits',
     'count of suspicious transaction flags',
@@ -251,6 +293,7 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
   ...forecast('aml_alert_count', ['how many aml alerts should compliance staff for, forecast']),
   ...forecast('feedback_count', ['expected volume of customer messages ahead']),
   ...scan('structuring', [
+    'chopping large sums into small payments',
     'deposits kept just under the cash reporting line',
     'many small cash-ins from one user',
     'customers breaking cash into many small deposits to stay under the limit',
@@ -259,6 +302,7 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'repeated deposits just below 10000',
   ]),
   ...scan('rapid_movement', [
+    'funds passing straight through an account',
     'money bouncing through accounts fast',
     'withdrawn within the hour of arrival',
     'funds that arrive and leave again within minutes',
@@ -267,6 +311,7 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'quick turnaround of funds through accounts',
   ]),
   ...scan('dormant_reactivation', [
+    'an idle account that is suddenly busy',
     'accounts silent for a year now moving funds',
     'long dormant wallets that are busy again',
     'accounts that were quiet for months and are active again',
@@ -275,6 +320,7 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'users coming back after a long silence with big transfers',
   ]),
   ...scan('high_risk_jurisdiction', [
+    'accounts based in risky countries',
     'customers in high risk geographies',
     'traffic from jurisdictions we consider risky',
     'users connecting from high risk countries',
@@ -283,6 +329,7 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'logins from countries on the fatf list',
   ]),
   ...scan('sanctioned_exposure', [
+    'paid by a sanctioned wallet',
     'users paid by sanctioned entities',
     'exposure to blacklisted on-chain addresses',
     'users who interacted with sanctioned addresses',
@@ -291,6 +338,7 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'customers exposed to blacklisted entities on chain',
   ]),
   ...scan('shared_device', [
+    'accounts that share one handset',
     'one device many accounts',
     'accounts with the same phone fingerprint',
     'several accounts logging in from one phone',
@@ -299,6 +347,7 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'groups of users sharing hardware',
   ]),
   ...scan('outlier', [
+    'users unlike everyone else',
     'users who look statistically weird',
     'accounts far outside the usual pattern',
     'users whose behaviour is far from normal',
@@ -366,6 +415,8 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'what goes with UNI',
   ]),
   ...tool('feedback_search', [
+    'what did customers write about the card',
+    'look through feedback for mentions of refunds',
     'show feedback that mentions chargebacks',
     'find me complaints about the otp',
     'grep the feedback for margin call',
@@ -383,6 +434,8 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'feedback containing the word scam',
   ]),
   ...tool('feedback_summary', [
+    'what are users moaning about',
+    'overall picture of what customers say',
     'what is the feedback telling us this week',
     'summarise complaints for the ops review',
     'key takeaways from customer reviews',
@@ -400,6 +453,8 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'weekly feedback roundup',
   ]),
   ...tool('alerts_list', [
+    'has anything triggered an alert',
+    'are any alarms going off',
     'which alerts are still open',
     'show me the alert log',
     'alerts from yesterday',
@@ -414,6 +469,8 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'alerts nobody has handled yet',
   ]),
   ...tool('describe_data', [
+    'what information do you have access to',
+    'what can i query',
     'what is in the trades table',
     'which columns does feedback have',
     'what does the chain dimension contain',
@@ -437,6 +494,9 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'please run select avg(amount_usd) from withdrawals',
   ]),
   ...tool('none', [
+    'what is the weather like',
+    'order food for the team',
+    'what do you think of the news',
     'what is your favourite colour',
     'play some music',
     'how tall is mount everest',
@@ -460,6 +520,9 @@ export const ROUTING_EXEMPLARS: readonly RoutingExemplar[] = [
     'send 1 eth to my friend',
   ]),
   ...tool('clarify', [
+    'tell me more',
+    'anything interesting',
+    'give me a summary of everything',
     'show me that again but better',
     'numbers for the thing',
     'what about those users',

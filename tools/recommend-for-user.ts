@@ -318,7 +318,7 @@ async function onTheFly(
     refreshedAt: run?.finished_at ?? null,
     note,
     items,
-    excluded: [...ownedIds].sort().map((id) => catalogue.get(id)?.label ?? id),
+    excluded: [...ownedIds].map((id) => catalogue.get(id)?.label ?? id).sort(),
   };
 }
 
@@ -382,7 +382,7 @@ async function foldIn(
     refreshedAt: run.finished_at,
     note,
     items,
-    excluded: [...ownedIds].sort().map((id) => labels.get(id) ?? id),
+    excluded: [...ownedIds].map((id) => labels.get(id) ?? id).sort(),
   };
 }
 

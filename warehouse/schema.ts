@@ -443,4 +443,116 @@ CREATE TABLE IF NOT EXISTS app.surface_answers (
 CREATE INDEX IF NOT EXISTS surface_answers_expires_at ON app.surface_answers (expires_at);
 `,
   },
+  {
+    version: 6,
+    name: 'alert-notifications-and-outbox',
+    // Proactive alerts (bot/alerts). alert_instances: one row per alert fingerprint (dedup key), its
+    // state (open, acked, snoozed, resolved, closed), assignee and closing outcome (kept as a label a
+    // risk model can learn from); named apart from app.alerts, which holds raw AML scan hits.
+    // alert_events: every state change with who and when. outbox: messages to deliver, claimed with
+    // FOR UPDATE SKIP LOCKED and a lease, the returned message id stored for updates and reconciliation.
+    // scheduler_leases: one leader per lease name, its epoch used as a fencing token.
+    sql: `
+CREATE SCHEMA IF NOT EXISTS app;
+CREATE TABLE IF NOT EXISTS app.alert_instances (
+  fingerprint text PRIMARY KEY,
+  rule_id text NOT NULL,
+  group_key text NOT NULL,
+  title text NOT NULL,
+  details jsonb NOT NULL,
+  severity text NOT NULL,
+  status text NOT NULL,
+  active boolean NOT NULL,
+  first_seen_at timestamptz NOT NULL,
+  last_seen_at timestamptz NOT NULL,
+  last_notified_at timestamptz,
+  notify_count integer NOT NULL DEFAULT 0,
+  snoozed_until timestamptz,
+  assignee text,
+  outcome text,
+  outcome_comment text,
+  resolved_at timestamptz,
+  closed_at timestamptz,
+  updated_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alert_instances_rule ON app.alert_instances (rule_id, active);
+CREATE TABLE IF NOT EXISTS app.alert_events (
+  event_id bigserial PRIMARY KEY,
+  fingerprint text NOT NULL,
+  kind text NOT NULL,
+  actor text NOT NULL,
+  at timestamptz NOT NULL,
+  details jsonb NOT NULL DEFAULT '{}'::jsonb
+);
+CREATE INDEX IF NOT EXISTS alert_events_fingerprint ON app.alert_events (fingerprint, event_id);
+CREATE TABLE IF NOT EXISTS app.outbox (
+  outbox_id bigserial PRIMARY KEY,
+  deliverer text NOT NULL,
+  channel text NOT NULL,
+  kind text NOT NULL,
+  payload jsonb NOT NULL,
+  fingerprints text[] NOT NULL DEFAULT '{}',
+  status text NOT NULL DEFAULT 'pending',
+  attempts integer NOT NULL DEFAULT 0,
+  available_at timestamptz NOT NULL,
+  lease_owner text,
+  lease_until timestamptz,
+  message_id text,
+  last_error text,
+  created_at timestamptz NOT NULL,
+  sent_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS outbox_pending ON app.outbox (status, available_at, outbox_id);
+CREATE TABLE IF NOT EXISTS app.scheduler_leases (
+  name text PRIMARY KEY,
+  holder text NOT NULL,
+  epoch bigint NOT NULL,
+  lease_until timestamptz NOT NULL
+);
+`,
+  },
+  {
+    version: 7,
+    name: 'aml-alerts',
+    // AML scan hits (models/risk/alert-store.ts), one row per fingerprint: the same pattern found again
+    // by a later scan updates its row (last_seen, score, evidence) instead of adding one. status is
+    // open / acked / resolved; every change of it is kept in aml_alert_events (app.alert_events belongs
+    // to the proactive-alert notifications of bot/alerts).
+    sql: `
+CREATE SCHEMA IF NOT EXISTS app;
+CREATE TABLE IF NOT EXISTS app.alerts (
+  alert_id bigserial PRIMARY KEY,
+  fingerprint text NOT NULL UNIQUE,
+  kind text NOT NULL,
+  scenario text NOT NULL,
+  subject text NOT NULL,
+  user_id integer,
+  score double precision NOT NULL,
+  title text NOT NULL,
+  rule text NOT NULL,
+  evidence jsonb NOT NULL,
+  status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'acked', 'resolved')),
+  thresholds_version integer NOT NULL,
+  first_seen timestamptz NOT NULL,
+  last_seen timestamptz NOT NULL,
+  occurrences integer NOT NULL DEFAULT 1,
+  status_changed_at timestamptz,
+  status_changed_by text
+);
+CREATE INDEX IF NOT EXISTS alerts_status_last_seen ON app.alerts (status, last_seen);
+CREATE INDEX IF NOT EXISTS alerts_first_seen ON app.alerts (first_seen);
+CREATE INDEX IF NOT EXISTS alerts_user_id ON app.alerts (user_id);
+CREATE TABLE IF NOT EXISTS app.aml_alert_events (
+  event_id bigserial PRIMARY KEY,
+  alert_id bigint NOT NULL REFERENCES app.alerts (alert_id),
+  event text NOT NULL,
+  from_status text,
+  to_status text NOT NULL,
+  actor text NOT NULL,
+  note text,
+  at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS aml_alert_events_alert ON app.aml_alert_events (alert_id, event_id);
+`,
+  },
 ];

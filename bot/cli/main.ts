@@ -5,11 +5,13 @@
 import { Command } from 'commander';
 import { AnalystError, asAnalystError } from '../../core/errors.js';
 import { registerAnomalyCommand } from './commands/anomaly.js';
+import { registerAlertsCommand } from './commands/alerts.js';
 import { registerAskCommand } from './commands/ask.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { runChat } from './commands/chat.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerRouteCommand } from './commands/route.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerSqlCommand } from './commands/sql.js';
 import { requestedExitCode, resetExitCode, setExitCode } from './exit-code.js';
 import type { GlobalFlags } from './runtime.js';
@@ -36,6 +38,8 @@ export function createProgram(): Command {
   registerSqlCommand(program);
   registerAnomalyCommand(program);
   registerAuditCommand(program);
+  registerServeCommand(program);
+  registerAlertsCommand(program);
   return program;
 }
 

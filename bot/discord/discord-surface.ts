@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type RawFile, REST, Routes } from 'discord.js';
 import type { AnswerRecord, AnswerStore } from '../answer-store.js';
-import type { AskOutcome, AskPipeline } from '../ask.js';
+import type { AskPipeline } from '../ask.js';
 import type { DedupStore } from '../dedup-store.js';
 import { BodyTooLargeError, readBody, sendJson } from '../http-server.js';
 import type { MetricsRegistry } from '../metrics.js';
@@ -27,6 +27,7 @@ import {
   type AskerResolver,
   answerMessage,
   answerRecordFrom,
+  askWithChart,
   type ChartRenderer,
   type ChatSurface,
   chunkText,
@@ -39,7 +40,6 @@ import {
   mayViewAnswer,
   notYourAnswerText,
   type PostedMessage,
-  renderAnswerChart,
   type SurfaceIdentity,
   type SurfaceLogger,
   sqlStatements,
@@ -176,7 +176,7 @@ export function createDiscordSurface(options: DiscordSurfaceOptions): DiscordSur
   if (options.botToken) rest.setToken(options.botToken);
   rest.on('rateLimited', (info) => {
     rateLimited?.inc({ surface: 'discord' });
-    logger.warn(`discord: rate limited on ${info.route}, waiting ${info.retryAfter} ms`);
+    logger.info(`discord: rate limited on ${info.route}, waiting ${info.retryAfter} ms`);
   });
   const actionHandlers: Array<{ prefix: string; handler: ActionHandler }> = [];
 
@@ -243,10 +243,13 @@ export function createDiscordSurface(options: DiscordSurfaceOptions): DiscordSur
       }
     }
     const started = performance.now();
-    let outcome: AskOutcome;
+    let computed: Awaited<ReturnType<typeof askWithChart>>;
     try {
-      outcome = await limiter.run(() =>
-        options.pipeline.ask({ question: trimmed, asker, now: clock(), conversationId }),
+      computed = await askWithChart(
+        limiter,
+        () => options.pipeline.ask({ question: trimmed, asker, now: clock(), conversationId }),
+        options.renderChart,
+        logger,
       );
     } catch (error) {
       failures?.inc({ surface: 'discord', stage: 'ask' });
@@ -256,6 +259,7 @@ export function createDiscordSurface(options: DiscordSurfaceOptions): DiscordSur
       return;
     }
     askSeconds?.observe((performance.now() - started) / 1000, { surface: 'discord' });
+    const { outcome, chart } = computed;
     const answerId = randomUUID();
     if (outcome.answer) {
       await options.answers.save(
@@ -277,9 +281,6 @@ export function createDiscordSurface(options: DiscordSurfaceOptions): DiscordSur
       preface: `<@${identity.userId}> asked: ${cutText(trimmed, 300)}`,
       followUp: true,
     });
-    const chart = outcome.answer?.chart
-      ? await renderAnswerChart(outcome.answer.chart, options.renderChart, logger)
-      : undefined;
     const rendered = renderDiscordMessage({ ...message, ...(chart ? { image: chart } : {}) });
     await editOriginal(interaction, rendered.body, rendered.files);
     answersPosted?.inc({
@@ -412,7 +413,8 @@ export function createDiscordSurface(options: DiscordSurfaceOptions): DiscordSur
     }
     const signature = String(request.headers['x-signature-ed25519'] ?? '');
     const timestamp = String(request.headers['x-signature-timestamp'] ?? '');
-    if (!verifier.verify(signature, timestamp, body, clock().getTime())) {
+    // The wall clock, not `clock`: questions may be asked at a fixed --now, signatures are checked now.
+    if (!verifier.verify(signature, timestamp, body, Date.now())) {
       rejected?.inc({ surface: 'discord', reason: 'signature' });
       sendJson(response, 401, { error: 'invalid request signature' });
       return;

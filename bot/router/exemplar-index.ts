@@ -91,9 +91,9 @@ export async function createExemplarIndex(
     options.cache?.write(key, vectorsToBytes(vectors));
   }
   const buildMs = performance.now() - started;
-  // One contiguous row-major matrix: the scan over ~300 rows is then a tight loop.
+  // One contiguous row-major matrix: the scan over ~400 rows is then a tight loop.
   const matrix = new Float32Array(exemplars.length * dimensions);
-  vectors.forEach((vector, row) => matrix.set(vector.subarray(0, dimensions), row * dimensions));
+  for (const [row, vector] of vectors.entries()) matrix.set(vector.subarray(0, dimensions), row * dimensions);
   const similarities = new Float32Array(exemplars.length);
 
   const voteVector = (vector: Float32Array, exclude = -1): ExemplarVotes => {

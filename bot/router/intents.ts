@@ -39,7 +39,11 @@ export const METRIC_CUES: Readonly<Record<MetricName, readonly Cue[]>> = {
         /\bdeposit_volume_usd\b|\bdeposit(s|ed)? (volume|amount|value|total)s?\b|\b(how much|total) .*deposited\b/,
       weight: 4,
     },
-    { pattern: /\bdeposit(s|ed|ing)?\b|\btop[ -]?ups?\b|\binflows?\b|\bincoming (transfers|funds|money|crypto)\b|\b(came|come|coming|put|brought|sent) in(to)? (the |our )?(exchange|platform)\b|\bfunded\b|\bon-?ramp(ed)?\b|\b(how much|what) .*\b(came|come|got sent|was sent) in\b/, weight: 2.5 },
+    {
+      pattern:
+        /\bdeposit(s|ed|ing)?\b|\btop[ -]?ups?\b|\binflows?\b|\bincoming (transfers|funds|money|crypto)\b|\b(came|come|coming|put|brought|sent) in(to)? (the |our )?(exchange|platform)\b|\bfunded\b|\bon-?ramp(ed)?\b|\b(how much|what) .*\b(came|come|got sent|was sent) in\b/,
+      weight: 2.5,
+    },
   ],
   withdrawal_volume_usd: [
     {
@@ -47,7 +51,11 @@ export const METRIC_CUES: Readonly<Record<MetricName, readonly Cue[]>> = {
         /\bwithdrawal_volume_usd\b|\bwithdrawal (volume|amount|value|total)s?\b|\b(how much|total) .*withdrawn\b/,
       weight: 4,
     },
-    { pattern: /\bwithdraw(al|als|n|s|ing)?\b|\bcash(ed)?[ -]?outs?\b|\boutflows?\b|\b(left|leaving|leave|taken out of|pulled out of|moved out of|went out of) (the |our )?(exchange|platform)\b|\b(pulled|taken|moved) out\b|\boutgoing (transfers|funds|money|crypto)\b|\bpayouts?\b|\b(pay|paid|paying) out\b|\boff-?ramp(ed)?\b/, weight: 2.5 },
+    {
+      pattern:
+        /\bwithdraw(al|als|n|s|ing)?\b|\bcash(ed)?[ -]?outs?\b|\boutflows?\b|\b(left|leaving|leave|taken out of|pulled out of|moved out of|went out of) (the |our )?(exchange|platform)\b|\b(pulled|taken|moved) out\b|\boutgoing (transfers|funds|money|crypto)\b|\bpayouts?\b|\b(pay|paid|paying) out\b|\boff-?ramp(ed)?\b/,
+      weight: 2.5,
+    },
   ],
   trading_volume_usd: [
     {
@@ -298,7 +306,7 @@ export const TOOL_CUES: Readonly<Partial<Record<RoutableTool | 'none', readonly 
     },
     {
       pattern:
-        /\b(buy|sell|short|long|transfer|send|place an? (limit |market |stop )?(order|trade|buy|sell)|close my|open a position)\b.*\b(for me|my account|at market|now|at \d)\b|\b(buy|sell|transfer|send|move) (all|\d)|\bplace an? (limit |market |stop )?(order|trade|buy|sell)\b|\bsell all my\b/,
+        /\b(buy|sell|short|long|transfer|send|place an? (limit |market |stop )?(order|trade|buy|sell)|close my|open a position)\b.*\b(for me|my account|at market|now|at \d)\b|\b(buy|sell|transfer|send|move) (all|\d)|\bplace an? (limit |market |stop )?(order|trade|buy|sell)\b|\bsell all my\b|\b(set|change|adjust|raise|increase|lower|reduce|move) (my |the )?(leverage|margin mode|stop[ -]loss|take[ -]profit|position size)\b|\b(open|close) (me )?an? (long|short|position)\b/,
       weight: 8,
     },
     {
@@ -313,7 +321,7 @@ export const TOOL_CUES: Readonly<Partial<Record<RoutableTool | 'none', readonly 
     },
     {
       pattern:
-        /\b(going to|gonna|will (it|btc|eth|sol|bitcoin|ethereum|\w+)) be worth\b|\bbe worth (next|in|by|tomorrow)\b|\bwhat('s| is) \d+ ?[-+*\/x] ?\d+\b|\b(book|schedule|set up) (a |the )?(meeting|call)\b|\bcancel (all )?(of )?my\b|\bcover letter\b|\bhow (does |do )?(a |the )?(blockchain|crypto|cryptocurrency|mining|staking|lightning|defi|nfts?|smart contracts?|proof of (stake|work)|the internet) works?\b|\bwrite (me )?(an? )?(email|letter|essay|code|script|function|tweet|poem)\b/,
+        /\b(going to|gonna|will (it|btc|eth|sol|bitcoin|ethereum|\w+)) be worth\b|\bbe worth (next|in|by|tomorrow)\b|\bwhat('s| is) \d+ ?[-+*/x] ?\d+\b|\b(book|schedule|set up) (a |the )?(meeting|call)\b|\bcancel (all )?(of )?my\b|\bcover letter\b|\bhow (does |do )?(a |the )?(blockchain|crypto|cryptocurrency|mining|staking|lightning|defi|nfts?|smart contracts?|proof of (stake|work)|the internet) works?\b|\bwrite (me )?(an? )?(email|letter|essay|code|script|function|tweet|poem)\b/,
       weight: 8,
     },
   ],

@@ -1,5 +1,15 @@
-import { AnalystError, messageOf } from '../../core/errors.js';
+/**
+ * The offline router (no keys, no network). For each question, in order:
+ * 1. deterministic slots (`slots.ts`): SQL, addresses, dates, countries, assets, levels, top-N, …;
+ * 2. keyword evidence for tools and metrics (`intents.ts`) decides the route;
+ * 3. with history, pronouns and follow-ups ("and for ETH?", "top 10 instead") are resolved against the
+ *    previous route;
+ * 4. only when the keyword evidence is weak (no tool or metric cue at all) or conflicting (two metrics
+ *    as strong), the nearest labelled exemplars (`prompts/routing-exemplars.ts`, embedded by the shared
+ *    embedder) vote; a vote below the thresholds leaves a clarifying question or "none".
+ */
 import { existsSync } from 'node:fs';
+import { AnalystError, messageOf } from '../../core/errors.js';
 import {
   createDefaultEmbedder,
   createLsaEmbedder,
@@ -77,7 +87,17 @@ const SUBJECT_LEAD =
   /\b(?:about|mentioning|mention|regarding|re:|saying|concerning|related to|on the topic of|that mention|around|with|on)\s+(.+)$/i;
 
 /** Slots that say how to search (when, where, which mood, how many), not what about. */
-const NON_CONTENT_SLOTS = new Set(['time_range', 'channel', 'sentiment', 'k', 'order', 'compare', 'grain', 'horizon', 'user_id']);
+const NON_CONTENT_SLOTS = new Set([
+  'time_range',
+  'channel',
+  'sentiment',
+  'k',
+  'order',
+  'compare',
+  'grain',
+  'horizon',
+  'user_id',
+]);
 
 /**
  * The question with only the non-content slots cut out: "complaints about BTC withdrawals on the mobile
@@ -87,7 +107,8 @@ function contentText(question: string, slots: Slots): string {
   let text = question;
   for (const span of slots.spans) {
     if (!NON_CONTENT_SLOTS.has(span.slot)) continue;
-    text = text.slice(0, span.index) + ' '.repeat(span.text.length) + text.slice(span.index + span.text.length);
+    text =
+      text.slice(0, span.index) + ' '.repeat(span.text.length) + text.slice(span.index + span.text.length);
   }
   return normaliseText(text);
 }
@@ -191,8 +212,8 @@ interface Evidence {
 /**
  * Minimum vote share and nearest similarity for exemplars to decide on their own (weak keyword evidence).
  * Chosen by leave-one-out over the exemplars themselves (not the evaluation sets): at these settings the
- * exemplar's own label wins for 84% (transformer, 43% of exemplars covered) and 86% (LSA with
- * {@link ROUTER_LSA_DIMENSIONS} dimensions, 37% covered) of the exemplars the vote decides.
+ * exemplar's own label wins for 85% (transformer, 49% of exemplars covered) and 89% (LSA with
+ * {@link ROUTER_LSA_DIMENSIONS} dimensions, 44% covered) of the exemplars the vote decides.
  */
 const VOTE_THRESHOLDS: Readonly<Record<'transformer' | 'lsa', { share: number; similarity: number }>> = {
   transformer: { share: 0.6, similarity: 0.65 },
@@ -367,7 +388,9 @@ function likeAnAsset(question: string, slots: Slots): boolean {
   return slots.spans.some(
     (span) =>
       (span.slot === 'asset' || span.slot === 'product_id') &&
-      /\b(like|comparable to|close to|related to|resembling|akin to)\s+(the\s+)?$/i.test(question.slice(0, span.index)),
+      /\b(like|comparable to|close to|related to|resembling|akin to)\s+(the\s+)?$/i.test(
+        question.slice(0, span.index),
+      ),
   );
 }
 
@@ -390,7 +413,10 @@ function fallback(question: string, slots: Slots, now: Date, evidence: Evidence)
     (REFERENCE.test(text) && /\b(coin|asset|token|user|metric|number|numbers|one|trend)\b/.test(text))
   ) {
     return {
-      ...clarify('What should I apply that to? Name the metric, coin or user, e.g. "trading volume for SOL last week".', 0.5),
+      ...clarify(
+        'What should I apply that to? Name the metric, coin or user, e.g. "trading volume for SOL last week".',
+        0.5,
+      ),
       weak: true,
     };
   }
@@ -398,7 +424,10 @@ function fallback(question: string, slots: Slots, now: Date, evidence: Evidence)
   // Nothing specific: the nearest exemplars may recognise a paraphrase the keywords miss.
   const voted = fromVotes(question, slots, now, evidence);
   if (voted) return voted;
-  if (/\b(user|customer|client|account)\b/.test(text) && /\b(user|customer|client|account|profile)\b/.test(text)) {
+  if (
+    /\b(user|customer|client|account)\b/.test(text) &&
+    /\b(user|customer|client|account|profile)\b/.test(text)
+  ) {
     return { ...clarify('Which user? Give the user id, e.g. "user 48213".'), weak: true };
   }
   if (DOMAIN_WORDS.test(text)) return { ...clarify(WHICH_NUMBERS, 0.5), weak: true };
@@ -434,7 +463,8 @@ function fromVotes(question: string, slots: Slots, now: Date, evidence: Evidence
     case 'metric_query':
     case 'metric_forecast': {
       const metric = votes.metrics[0];
-      if (!metric || metric.share < threshold.share) return undefined;
+      // Clearly a question about a number, but not clearly which: ask, rather than say it is out of scope.
+      if (!metric || metric.share < threshold.share) return clarify(WHICH_METRIC, 0.4);
       if (top.label === 'metric_forecast') {
         const args: Record<string, unknown> = { metric: metric.label };
         if (slots.horizonDays !== undefined) args['horizon_days'] = slots.horizonDays;
@@ -780,7 +810,11 @@ function routerLsaEmbedder(cache: RouterCache | undefined): Embedder {
  * The embedder of a mode: `transformer` must load the transformer; `default` takes it when its folder
  * exists (saying so when a folder that exists cannot be loaded) and LSA otherwise.
  */
-async function embedderFor(mode: 'default' | 'transformer' | 'lsa', cache: RouterCache | undefined, warn: (message: string) => void): Promise<Embedder> {
+async function embedderFor(
+  mode: 'default' | 'transformer' | 'lsa',
+  cache: RouterCache | undefined,
+  warn: (message: string) => void,
+): Promise<Embedder> {
   if (mode === 'lsa') return routerLsaEmbedder(cache);
   const configured = process.env['EMBEDDING_MODEL_DIR'];
   const folderExists = existsSync(configured?.trim() ? configured : DEFAULT_EMBEDDING_MODEL_DIR);
@@ -803,10 +837,14 @@ async function loadIndex(
   warn: (message: string) => void,
 ): Promise<{ index: ExemplarIndex; kind: 'transformer' | 'lsa' } | undefined> {
   if (mode === 'none') return undefined;
-  const kindOf = (embedder: Embedder): 'transformer' | 'lsa' => (embedder.id.startsWith('lsa') ? 'lsa' : 'transformer');
+  const kindOf = (embedder: Embedder): 'transformer' | 'lsa' =>
+    embedder.id.startsWith('lsa') ? 'lsa' : 'transformer';
   if (typeof mode !== 'string') {
     try {
-      const index = await createExemplarIndex(mode, ROUTING_EXEMPLARS, { prepare: prepareExemplar, ...(cache ? { cache } : {}) });
+      const index = await createExemplarIndex(mode, ROUTING_EXEMPLARS, {
+        prepare: prepareExemplar,
+        ...(cache ? { cache } : {}),
+      });
       return { index, kind: kindOf(mode) };
     } catch (error) {
       warn(`Routing on keywords only: the embedder ${mode.id} failed (${messageOf(error)}).`);
@@ -819,7 +857,10 @@ async function loadIndex(
     pending = (async () => {
       try {
         const embedder = await embedderFor(mode, cache, warn);
-        const index = await createExemplarIndex(embedder, ROUTING_EXEMPLARS, { prepare: prepareExemplar, ...(cache ? { cache } : {}) });
+        const index = await createExemplarIndex(embedder, ROUTING_EXEMPLARS, {
+          prepare: prepareExemplar,
+          ...(cache ? { cache } : {}),
+        });
         return { index, kind: kindOf(embedder) };
       } catch (error) {
         warn(`Routing on keywords only: the embedding model could not be loaded (${messageOf(error)}).`);
@@ -851,7 +892,12 @@ export async function createOfflineRouter(options: OfflineRouterOptions = {}): P
     options.exemplars ??
     (configured === 'transformer' || configured === 'lsa' || configured === 'none' ? configured : 'default');
   const cacheDir = options.cacheDir === undefined ? defaultRouterCacheDir() : options.cacheDir;
-  const loaded = await loadIndex(mode, cacheDir === false ? undefined : createFileRouterCache(cacheDir), String(cacheDir), warn);
+  const loaded = await loadIndex(
+    mode,
+    cacheDir === false ? undefined : createFileRouterCache(cacheDir),
+    String(cacheDir),
+    warn,
+  );
   const index = loaded?.index;
   const kind = loaded?.kind ?? 'transformer';
 

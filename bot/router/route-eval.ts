@@ -49,21 +49,28 @@ export function readRouteSet(path: string): ExpectedRoute[] {
     });
 }
 
-/** Routes every question of a set with `now` as the clock; timings (ms per question) are returned too. */
+/**
+ * Routes every question of a set with `now` as the clock. Timings per question come back too: wall
+ * milliseconds, and CPU milliseconds of the process (which a busy shared machine inflates less).
+ */
 export async function routeSet(
   router: Router,
   set: readonly ExpectedRoute[],
   now: Date,
-): Promise<{ routes: ActualRoute[]; milliseconds: Float64Array }> {
+): Promise<{ routes: ActualRoute[]; milliseconds: Float64Array; cpuMilliseconds: Float64Array }> {
   const routes: ActualRoute[] = [];
   const milliseconds = new Float64Array(set.length);
+  const cpuMilliseconds = new Float64Array(set.length);
   for (const [index, item] of set.entries()) {
+    const cpu = process.cpuUsage();
     const started = performance.now();
     const route = await router.route(item.question, { now, history: item.history ?? [] });
     milliseconds[index] = performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    cpuMilliseconds[index] = (used.user + used.system) / 1000;
     routes.push({ id: item.id, tool: route.tool, args: route.args });
   }
-  return { routes, milliseconds };
+  return { routes, milliseconds, cpuMilliseconds };
 }
 
 // The rules below mirror score-routes.mjs line by line; keep them in step with it.
@@ -72,7 +79,9 @@ const DEFAULTS: Readonly<Record<string, Record<string, unknown>>> = {
   similar_items: { k: 5 },
   feedback_search: { k: 10 },
 };
-const ALWAYS: Readonly<Record<string, readonly string[]>> = { metric_query: ['group_by', 'filters', 'compare'] };
+const ALWAYS: Readonly<Record<string, readonly string[]>> = {
+  metric_query: ['group_by', 'filters', 'compare'],
+};
 const STOP = new Set(
   'a an the of for in on to and or with about by from what which how is are was were do does did our we my me show tell give find any all that this these those it its be been most top some please'.split(
     ' ',
@@ -111,9 +120,14 @@ function normalise(value: unknown): unknown {
   return value;
 }
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(normalise(a)) === JSON.stringify(normalise(b));
+const same = (a: unknown, b: unknown): boolean =>
+  JSON.stringify(normalise(a)) === JSON.stringify(normalise(b));
 const contentWords = (text: unknown): string[] =>
-  (String(text ?? '').toLowerCase().match(/[a-z0-9]+/g) ?? []).filter((word) => !STOP.has(word));
+  (
+    String(text ?? '')
+      .toLowerCase()
+      .match(/[a-z0-9]+/g) ?? []
+  ).filter((word) => !STOP.has(word));
 
 function looseMatch(expected: unknown, actual: unknown): boolean {
   const have = contentWords(actual);
@@ -151,7 +165,8 @@ export function scoreRoutes(expected: readonly ExpectedRoute[], actual: readonly
   for (const item of expected) {
     const route = byId.get(String(item.id));
     const why = checkRoute(item, route);
-    const entry = (byTool[item.expect.tool] ??= { n: 0, ok: 0 });
+    const entry = byTool[item.expect.tool] ?? { n: 0, ok: 0 };
+    byTool[item.expect.tool] = entry;
     entry.n++;
     if (route && route.tool === item.expect.tool) toolRight++;
     if (why) misses.push({ id: item.id, question: item.question, why });

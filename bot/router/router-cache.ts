@@ -15,7 +15,9 @@ export interface RouterCache {
 }
 
 /** The default cache folder: `cache/` inside the embedded data directory (`ANALYST_DATA_DIR`, default ./.analyst). */
-export function defaultRouterCacheDir(environment: Readonly<Record<string, string | undefined>> = process.env): string {
+export function defaultRouterCacheDir(
+  environment: Readonly<Record<string, string | undefined>> = process.env,
+): string {
   return resolve(environment['ANALYST_DATA_DIR'] || '.analyst', 'cache');
 }
 
@@ -57,12 +59,16 @@ export function createFileRouterCache(directory: string): RouterCache {
 export function vectorsToBytes(vectors: readonly Float32Array[]): Uint8Array {
   const dimensions = vectors[0]?.length ?? 0;
   const flat = new Float32Array(vectors.length * dimensions);
-  vectors.forEach((vector, row) => flat.set(vector, row * dimensions));
+  for (const [row, vector] of vectors.entries()) flat.set(vector, row * dimensions);
   return new Uint8Array(flat.buffer);
 }
 
 /** Bytes back to `count` rows of `dimensions`, or undefined when the length does not fit. */
-export function bytesToVectors(bytes: Uint8Array, count: number, dimensions: number): Float32Array[] | undefined {
+export function bytesToVectors(
+  bytes: Uint8Array,
+  count: number,
+  dimensions: number,
+): Float32Array[] | undefined {
   if (bytes.byteLength !== count * dimensions * 4) return undefined;
   const flat = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   return Array.from({ length: count }, (_, row) => flat.subarray(row * dimensions, (row + 1) * dimensions));

@@ -1063,8 +1063,12 @@ function extractPlatforms(state: SlotState, result: MutableSlots): void {
   }
   // "mobile users" are both app platforms.
   const mobile: Array<{ index: number; length: number }> = [];
-  for (const match of state.matches(MOBILE_PATTERN))
+  for (const match of state.matches(MOBILE_PATTERN)) {
+    // Judged on the question as written: "mobile app reviews" is a feedback channel whose words are gone.
+    const after = state.question.slice(match.index + match[0].length).toLowerCase();
+    if (/^\s*(?:apps?\s+)?(?:reviews?|ratings?|store)\b/.test(after)) continue;
     mobile.push({ index: match.index, length: match[0].length });
+  }
   for (const item of mobile) {
     for (const platform of ['ios', 'android'] as const)
       found.push({ platform, index: item.index, length: 0 });

@@ -1022,7 +1022,8 @@ const RULES: readonly Rule[] = [
       const word = match[2]!;
       const month = MONTH_WORDS[word]!;
       const thisYearWord = match[4] === 'this' ? ymdOf(context.today).year : undefined;
-      const given = parseYear(match[3]) ?? (match[4] === 'last' ? ymdOf(context.today).year - 1 : thisYearWord);
+      const given =
+        parseYear(match[3]) ?? (match[4] === 'last' ? ymdOf(context.today).year - 1 : thisYearWord);
       const index = match.index ?? 0;
       if (WORDY_MONTHS.has(word) && given === undefined && !match[1] && !monthInContext(context, index)) {
         return undefined;

@@ -126,6 +126,7 @@ export function renderSlackMessage(message: Omit<OutgoingMessage, 'channel'>): S
       budgetChars: Math.max(0, SLACK_LIMITS.messageBudgetChars - used - 200),
       maxRows: SLACK_LIMITS.maxTableRows,
       maxChunks: Math.max(0, blocksLeft),
+      measure: (text) => escapeMrkdwn(text).length,
     });
     rowsShown = table.rowsShown;
     if (blocksLeft > 0) {

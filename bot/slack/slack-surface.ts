@@ -16,7 +16,7 @@ import { App, HTTPReceiver, type Logger, LogLevel, SocketModeReceiver } from '@s
 import type { WebClient } from '@slack/web-api';
 import { ConfigurationError } from '../../core/errors.js';
 import type { AnswerRecord, AnswerStore } from '../answer-store.js';
-import type { AskOutcome, AskPipeline } from '../ask.js';
+import type { AskPipeline } from '../ask.js';
 import type { ConversationStore } from '../conversation-store.js';
 import type { DedupStore } from '../dedup-store.js';
 import type { MetricsRegistry } from '../metrics.js';
@@ -30,6 +30,7 @@ import {
   type AskerResolver,
   answerMessage,
   answerRecordFrom,
+  askWithChart,
   type ChartRenderer,
   type ChatSurface,
   chunkText,
@@ -43,7 +44,6 @@ import {
   mayViewAnswer,
   notYourAnswerText,
   type PostedMessage,
-  renderAnswerChart,
   type SurfaceIdentity,
   type SurfaceLogger,
   sqlStatements,
@@ -324,11 +324,14 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     const asker = await resolveAsker(place.identity);
     const conversationId = place.conversationId(workingTs);
     const trimmed = cutText(question, MAX_QUESTION_CHARS);
-    let outcome: AskOutcome;
+    let computed: Awaited<ReturnType<typeof askWithChart>>;
     const started = performance.now();
     try {
-      outcome = await limiter.run(() =>
-        options.pipeline.ask({ question: trimmed, asker, now: clock(), conversationId }),
+      computed = await askWithChart(
+        limiter,
+        () => options.pipeline.ask({ question: trimmed, asker, now: clock(), conversationId }),
+        options.renderChart,
+        logger,
       );
     } catch (error) {
       failures?.inc({ surface: 'slack', stage: 'ask' });
@@ -340,6 +343,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       return;
     }
     askSeconds?.observe((performance.now() - started) / 1000, { surface: 'slack' });
+    const { outcome, chart } = computed;
     const answerId = randomUUID();
     if (outcome.answer) {
       await options.answers.save(
@@ -367,11 +371,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       surface: 'slack',
       outcome: outcome.error ? 'error' : outcome.answer ? 'answered' : outcome.route.tool,
     });
-    const files: Array<MessageFile & { altText?: string }> = [];
-    if (outcome.answer?.chart) {
-      const chart = await renderAnswerChart(outcome.answer.chart, options.renderChart, logger);
-      if (chart) files.push(chart);
-    }
+    const files: Array<MessageFile & { altText?: string }> = chart ? [chart] : [];
     if (outcome.answer?.table && rendered.rowsShown < rendered.rowsTotal) {
       files.push({
         filename: `answer-${answerId.slice(0, 8)}.csv`,

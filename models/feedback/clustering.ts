@@ -24,7 +24,11 @@ export interface KMeansOptions {
  * @example
  * const { assignments } = sphericalKMeans(vectors, 20, { seed: 42 });
  */
-export function sphericalKMeans(vectors: readonly Float32Array[], k: number, options: KMeansOptions = {}): Clustering {
+export function sphericalKMeans(
+  vectors: readonly Float32Array[],
+  k: number,
+  options: KMeansOptions = {},
+): Clustering {
   const n = vectors.length;
   const clusters = Math.max(1, Math.min(k, n));
   const dimensions = vectors[0]?.length ?? 0;
@@ -87,7 +91,10 @@ export function sphericalKMeans(vectors: readonly Float32Array[], k: number, opt
 }
 
 /** The centroid most similar to a vector. */
-export function nearestCentroid(vector: Float32Array, centroids: readonly Float32Array[]): { index: number; similarity: number } {
+export function nearestCentroid(
+  vector: Float32Array,
+  centroids: readonly Float32Array[],
+): { index: number; similarity: number } {
   let best = 0;
   let bestSimilarity = Number.NEGATIVE_INFINITY;
   for (let cluster = 0; cluster < centroids.length; cluster++) {
@@ -123,7 +130,7 @@ export interface ChooseKOptions {
   readonly seed?: number;
   /** Rows the grid is evaluated on (a seeded sample); default 2,000. */
   readonly sampleSize?: number;
-  /** Candidate counts; default a geometric grid from 4 to n/25 (at most 150). */
+  /** Candidate counts; default a geometric grid from 4 to √n (at most 150). */
   readonly candidates?: readonly number[];
 }
 
@@ -145,12 +152,19 @@ export function chooseClusterCount(
     [indexes[index], indexes[other]] = [indexes[other]!, indexes[index]!];
   }
   const sample = indexes.slice(0, sampleSize).map((index) => vectors[index]!);
-  const maximum = Math.max(2, Math.min(150, Math.floor(sampleSize / 12)));
-  const candidates =
-    options.candidates ?? geometricGrid(Math.min(4, maximum), maximum, 1.35);
+  // The simplified silhouette keeps rising slowly with k on text embeddings, so the grid stops at the
+  // usual √n rule (and 150): the choice is then the best k below it, not ever-finer clusters.
+  const maximum = Math.max(2, Math.min(150, Math.round(Math.sqrt(n)), Math.floor(sampleSize / 12)));
+  const candidates = options.candidates ?? geometricGrid(Math.min(4, maximum), maximum, 1.35);
   const scores = candidates
     .filter((k) => k >= 2 && k < sampleSize)
-    .map((k) => ({ k, silhouette: simplifiedSilhouette(sample, sphericalKMeans(sample, k, { seed: options.seed ?? 42, iterations: 15 })) }));
+    .map((k) => ({
+      k,
+      silhouette: simplifiedSilhouette(
+        sample,
+        sphericalKMeans(sample, k, { seed: options.seed ?? 42, iterations: 15 }),
+      ),
+    }));
   let best = scores[0] ?? { k: 1, silhouette: 0 };
   for (const score of scores) if (score.silhouette > best.silhouette) best = score;
   return { k: best.k, scores };
@@ -158,7 +172,8 @@ export function chooseClusterCount(
 
 function geometricGrid(from: number, to: number, factor: number): number[] {
   const grid: number[] = [];
-  for (let value = from; value <= to; value = Math.max(value + 1, Math.round(value * factor))) grid.push(value);
+  for (let value = from; value <= to; value = Math.max(value + 1, Math.round(value * factor)))
+    grid.push(value);
   if (grid[grid.length - 1] !== to) grid.push(to);
   return grid;
 }
@@ -167,7 +182,10 @@ function geometricGrid(from: number, to: number, factor: number): number[] {
  * Normalised mutual information (arithmetic mean normalisation, as scikit-learn's default) between two
  * labellings of the same rows.
  */
-export function normalizedMutualInformation(a: ArrayLike<number | string>, b: ArrayLike<number | string>): number {
+export function normalizedMutualInformation(
+  a: ArrayLike<number | string>,
+  b: ArrayLike<number | string>,
+): number {
   const n = a.length;
   if (n === 0) return 0;
   const countA = new Map<number | string, number>();

@@ -15,12 +15,16 @@ const STOP_WORDS = new Set(
   other our ours out over own same she should so some such than that the their them then there these they this
   those through to too under until up very was we were what when where which while who whom why will with would
   you your yours im ive id dont cant didnt doesnt isnt wasnt havent hasnt wont ill get got please hi hello thanks
-  thank also still yet one much many way need want like know tell help could would can us let make made go going`.split(/\s+/),
+  thank also still yet one much many way need want like know tell help could would can us let make made go going`.split(
+    /\s+/,
+  ),
 );
 
 /** Words of a text for keywords: lower-cased, no stop words, no bare numbers. */
 export function keywordTokens(text: string): string[] {
-  return tokenizeWords(text).filter((word) => word.length > 1 && !STOP_WORDS.has(word) && !/^\d+$/.test(word));
+  return tokenizeWords(text).filter(
+    (word) => word.length > 1 && !STOP_WORDS.has(word) && !/^\d+$/.test(word),
+  );
 }
 
 /**
@@ -29,7 +33,10 @@ export function keywordTokens(text: string): string[] {
  * @example
  * classKeywords([['card never arrived', 'where is my card'], ['app crashes']], 5)
  */
-export function classKeywords(classes: readonly (readonly string[])[], top = 6): { term: string; weight: number }[][] {
+export function classKeywords(
+  classes: readonly (readonly string[])[],
+  top = 6,
+): { term: string; weight: number }[][] {
   const counts = classes.map((texts) => {
     const terms = new Map<string, number>();
     for (const text of texts) {
@@ -68,7 +75,11 @@ export function classKeywords(classes: readonly (readonly string[])[], top = 6):
     const chosen: { term: string; weight: number }[] = [];
     for (const entry of scored) {
       if (chosen.length >= top) break;
-      const covered = chosen.some((other) => other.term.split(' ').includes(entry.term) || entry.term.split(' ').includes(other.term) && !entry.term.includes(' '));
+      const covered = chosen.some(
+        (other) =>
+          other.term.split(' ').includes(entry.term) ||
+          (entry.term.split(' ').includes(other.term) && !entry.term.includes(' ')),
+      );
       if (!covered) chosen.push(entry);
     }
     return chosen;

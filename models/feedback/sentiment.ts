@@ -10,7 +10,7 @@
  *   when it is fitted and kept with it; models/feedback/README.md gives the figures.
  */
 import { createHash } from 'node:crypto';
-import type { SentimentLabel, SentimentResult, SentimentScorer } from '../../embeddings/index.js';
+import type { SentimentLabel, SentimentScorer } from '../../embeddings/index.js';
 import { tokenizeWords } from '../../embeddings/index.js';
 import type { SqlConnection } from '../../warehouse/connection.js';
 
@@ -30,9 +30,19 @@ const NEGATIVE = new Set(
   swallowed pending still yet disappeared vanished unable cant cannot doesnt didnt wont isnt havent hasnt
   worried worry scared help urgent urgently`.split(/\s+/),
 );
-const NEGATORS = new Set('not no never dont doesnt didnt isnt wasnt arent cant cannot wont havent hasnt hadnt without'.split(' '));
+const NEGATORS = new Set(
+  'not no never dont doesnt didnt isnt wasnt arent cant cannot wont havent hasnt hadnt without'.split(' '),
+);
 // Negated positives ("not good", "doesn't work") are complaints; negators alone are counted above.
-const NEGATABLE_POSITIVE = new Set([...POSITIVE, 'working', 'work', 'arrived', 'received', 'showing', 'show']);
+const NEGATABLE_POSITIVE = new Set([
+  ...POSITIVE,
+  'working',
+  'work',
+  'arrived',
+  'received',
+  'showing',
+  'show',
+]);
 
 /** The lexicon score of one text in [-1, 1]: positive minus negative cues, squashed. */
 export function lexiconScore(text: string): number {
@@ -125,14 +135,18 @@ export function fitRatingSentiment(
   ratings: readonly number[],
   options: FitSentimentOptions,
 ): RatingSentimentModel {
-  if (texts.length < 50) throw new RangeError(`fitRatingSentiment() needs at least 50 rated messages, got ${texts.length}`);
+  if (texts.length < 50)
+    throw new RangeError(`fitRatingSentiment() needs at least 50 rated messages, got ${texts.length}`);
   const dimensions = vectors[0]?.length ?? 0;
   const features = texts.map((text, index) => featureRow(vectors[index]!, lexiconScore(text)));
   const labels = ratings.map((rating) => LABELS.indexOf(sentimentOfRating(rating)));
-  if (new Set(labels).size < 2) throw new RangeError('fitRatingSentiment() needs ratings of at least two labels');
+  if (new Set(labels).size < 2)
+    throw new RangeError('fitRatingSentiment() needs ratings of at least two labels');
   // Deterministic split: every fifth message (by a hash of its text) is held out.
   const testShare = options.testShare ?? 0.2;
-  const isTest = texts.map((text) => (parseInt(createHash('sha1').update(text).digest('hex').slice(0, 8), 16) / 2 ** 32) < testShare);
+  const isTest = texts.map(
+    (text) => parseInt(createHash('sha1').update(text).digest('hex').slice(0, 8), 16) / 2 ** 32 < testShare,
+  );
   const train = features.map((_row, index) => index).filter((index) => !isTest[index]);
   const test = features.map((_row, index) => index).filter((index) => isTest[index]);
   const fitOptions = { l2: options.l2 ?? 1e-3, epochs: options.epochs ?? 30, seed: options.seed ?? 42 };
@@ -142,9 +156,17 @@ export function fitRatingSentiment(
   for (const index of train) counts[labels[index]!]!++;
   const majority = counts.indexOf(Math.max(...counts));
   const accuracy = share(test, (index, position) => predictions[position] === labels[index]);
-  const lexiconAccuracy = share(test, (index) => LABELS.indexOf(labelOfScore(features[index]![dimensions]!)) === labels[index]);
+  const lexiconAccuracy = share(
+    test,
+    (index) => LABELS.indexOf(labelOfScore(features[index]![dimensions]!)) === labels[index],
+  );
   const majorityAccuracy = share(test, (index) => labels[index] === majority);
-  const weights = trainLogistic(features, labels, features.map((_row, index) => index), fitOptions);
+  const weights = trainLogistic(
+    features,
+    labels,
+    features.map((_row, index) => index),
+    fitOptions,
+  );
   return {
     kind: 'ratings-logistic',
     embedderId: options.embedderId,
@@ -154,7 +176,10 @@ export function fitRatingSentiment(
       trainSize: train.length,
       testSize: test.length,
       accuracy,
-      macroF1: macroF1(test.map((index) => labels[index]!), predictions),
+      macroF1: macroF1(
+        test.map((index) => labels[index]!),
+        predictions,
+      ),
       lexiconAccuracy,
       majorityAccuracy,
     },
@@ -268,7 +293,8 @@ function trainLogistic(
         p[labels[order[position]!]!]! -= 1;
         for (let label = 0; label < 3; label++) {
           const error = p[label]!;
-          for (let column = 0; column < width; column++) gradient[label * width + column]! += error * row[column]!;
+          for (let column = 0; column < width; column++)
+            gradient[label * width + column]! += error * row[column]!;
         }
       }
       step++;

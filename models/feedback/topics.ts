@@ -6,11 +6,23 @@
  * between questions.
  */
 import type { Embedder, SentimentLabel } from '../../embeddings/index.js';
-import { filterClause, fromPgVector, LEXICAL_MODEL_NAME, loadLsaModel, createLsaEmbedder } from '../../embeddings/index.js';
+import {
+  createLsaEmbedder,
+  filterClause,
+  fromPgVector,
+  LEXICAL_MODEL_NAME,
+  loadLsaModel,
+} from '../../embeddings/index.js';
 import type { SqlConnection } from '../../warehouse/connection.js';
 import { chooseClusterCount, nearestCentroid, sphericalKMeans } from './clustering.js';
 import { classKeywords, topicName } from './keywords.js';
-import { compareWindows, DEFAULT_SPIKE_RULE, isSpike, type SpikeRule, type WindowComparison } from './trends.js';
+import {
+  compareWindows,
+  DEFAULT_SPIKE_RULE,
+  isSpike,
+  type SpikeRule,
+  type WindowComparison,
+} from './trends.js';
 
 const DAY_MS = 86_400_000;
 
@@ -51,9 +63,13 @@ export const TOPIC_MODEL_NAME = 'topics';
 export async function topicSpace(
   app: SqlConnection,
   embedderId: string,
-): Promise<{ lexicalId: string | null; project: (documents: readonly { text: string; vector: Float32Array }[]) => Promise<Float32Array[]> }> {
+): Promise<{
+  lexicalId: string | null;
+  project: (documents: readonly { text: string; vector: Float32Array }[]) => Promise<Float32Array[]>;
+}> {
   const model = embedderId.startsWith('lsa:') ? undefined : await loadLsaModel(app, LEXICAL_MODEL_NAME);
-  if (!model) return { lexicalId: null, project: async (documents) => documents.map((document) => document.vector) };
+  if (!model)
+    return { lexicalId: null, project: async (documents) => documents.map((document) => document.vector) };
   const lexical = createLsaEmbedder(model);
   return {
     lexicalId: lexical.id,
@@ -160,7 +176,8 @@ export function fitTopicsOnVectors(
   options: FitTopicOptions & { embedderId: string; lexicalId: string | null },
 ): TopicModel & { assignments: Int32Array } {
   const seed = options.seed ?? 42;
-  const chosen = options.k !== undefined ? { k: options.k, scores: [] } : chooseClusterCount(vectors, { seed });
+  const chosen =
+    options.k !== undefined ? { k: options.k, scores: [] } : chooseClusterCount(vectors, { seed });
   const clustering = sphericalKMeans(vectors, chosen.k, { seed });
   const groups: string[][] = clustering.centroids.map(() => []);
   clustering.assignments.forEach((cluster, row) => {
@@ -181,14 +198,20 @@ export function fitTopicsOnVectors(
 }
 
 /** The stored topic model when it matches the embedder and the store has not grown by a quarter since. */
-export async function loadTopicModel(app: SqlConnection, embedderId: string): Promise<TopicModel | undefined> {
+export async function loadTopicModel(
+  app: SqlConnection,
+  embedderId: string,
+): Promise<TopicModel | undefined> {
   const { rows } = await app.query<{ payload: unknown }>(
     'SELECT payload FROM app.feedback_models WHERE name = $1 AND model_id = $2',
     [TOPIC_MODEL_NAME, embedderId],
   );
   const payload = rows[0]?.payload;
   if (payload === undefined) return undefined;
-  const parsed = (typeof payload === 'string' ? JSON.parse(payload) : payload) as Omit<TopicModel, 'centroids'> & {
+  const parsed = (typeof payload === 'string' ? JSON.parse(payload) : payload) as Omit<
+    TopicModel,
+    'centroids'
+  > & {
     centroids: number[][];
   };
   return { ...parsed, centroids: parsed.centroids.map((centroid) => Float32Array.from(centroid)) };
@@ -228,7 +251,11 @@ export interface TopicSummary {
   /** Messages in the period. */
   readonly size: number;
   readonly share: number;
-  readonly sentiment: { readonly meanScore: number; readonly negativeShare: number; readonly positiveShare: number };
+  readonly sentiment: {
+    readonly meanScore: number;
+    readonly negativeShare: number;
+    readonly positiveShare: number;
+  };
   readonly averageRating: number | null;
   /** Last 7 days of the period against the 7 before. */
   readonly trend: WindowComparison;
@@ -268,7 +295,11 @@ export async function summarizeTopics(
 ): Promise<TopicsReport> {
   const rule = options.spikeRule ?? DEFAULT_SPIKE_RULE;
   const endMs = options.end.getTime();
-  const earliest = Math.min(options.start.getTime(), endMs - 14 * DAY_MS, endMs - (rule.recentDays + rule.baselineDays) * DAY_MS);
+  const earliest = Math.min(
+    options.start.getTime(),
+    endMs - 14 * DAY_MS,
+    endMs - (rule.recentDays + rule.baselineDays) * DAY_MS,
+  );
   const documents = await loadFeedbackDocuments(app, {
     start: new Date(earliest),
     end: options.end,
@@ -283,10 +314,15 @@ export async function summarizeTopics(
     const [topicVector] = await space.project([
       { text: options.topic, vector: (await options.embedder.embed([options.topic]))[0]! },
     ]);
-    const similarities = model.centroids.map((centroid, index) => ({ index, similarity: dot(topicVector!, centroid) }));
+    const similarities = model.centroids.map((centroid, index) => ({
+      index,
+      similarity: dot(topicVector!, centroid),
+    }));
     similarities.sort((a, b) => b.similarity - a.similarity);
     const best = similarities[0]?.similarity ?? 0;
-    matched = similarities.filter((entry, position) => position < 3 && entry.similarity >= best - 0.05).map((entry) => entry.index);
+    matched = similarities
+      .filter((entry, position) => position < 3 && entry.similarity >= best - 0.05)
+      .map((entry) => entry.index);
   }
 
   const inWindow = (index: number, from: number, to: number): boolean => {
@@ -308,13 +344,19 @@ export async function summarizeTopics(
   const spikeBaseline = windowCounts(recentStart - rule.baselineDays * DAY_MS, recentStart);
 
   const startMs = options.start.getTime();
-  const inRange = documents.map((_document, index) => inWindow(index, startMs, endMs) || (documents[index]!.createdAt === null));
+  const inRange = documents.map(
+    (_document, index) => inWindow(index, startMs, endMs) || documents[index]!.createdAt === null,
+  );
   const total = inRange.filter(Boolean).length;
   const topics: TopicSummary[] = [];
   for (let topic = 0; topic < model.k; topic++) {
-    const members = documents.map((_document, index) => index).filter((index) => inRange[index] && assignments[index]!.index === topic);
+    const members = documents
+      .map((_document, index) => index)
+      .filter((index) => inRange[index] && assignments[index]!.index === topic);
     if (members.length === 0) continue;
-    const ratings = members.map((index) => documents[index]!.rating).filter((rating): rating is number => rating !== null);
+    const ratings = members
+      .map((index) => documents[index]!.rating)
+      .filter((rating): rating is number => rating !== null);
     const trend = compareWindows({
       current: trendCurrent[topic]!,
       previous: trendPrevious[topic]!,
@@ -335,8 +377,10 @@ export async function summarizeTopics(
       share: total > 0 ? members.length / total : 0,
       sentiment: {
         meanScore: mean(members.map((index) => documents[index]!.sentimentScore)),
-        negativeShare: members.filter((index) => documents[index]!.sentiment === 'negative').length / members.length,
-        positiveShare: members.filter((index) => documents[index]!.sentiment === 'positive').length / members.length,
+        negativeShare:
+          members.filter((index) => documents[index]!.sentiment === 'negative').length / members.length,
+        positiveShare:
+          members.filter((index) => documents[index]!.sentiment === 'positive').length / members.length,
       },
       averageRating: ratings.length > 0 ? mean(ratings) : null,
       trend,
@@ -370,7 +414,10 @@ function pickQuotes(
   for (const index of ordered) {
     if (quotes.length >= count) break;
     const document = documents[index]!;
-    const key = document.text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    const key = document.text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
     if (seen.has(key)) continue;
     seen.add(key);
     quotes.push({

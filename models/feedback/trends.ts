@@ -37,7 +37,7 @@ export function compareWindows(counts: {
   const otherCurrent = counts.otherCurrent + 0.5;
   const otherPrevious = counts.otherPrevious + 0.5;
   const p0 = otherCurrent / (otherCurrent + otherPrevious);
-  const ratio = ((current + 0.5) / otherCurrent) / ((previous + 0.5) / otherPrevious);
+  const ratio = (current + 0.5) / otherCurrent / ((previous + 0.5) / otherPrevious);
   if (n === 0) return { current, previous, ratio: 1, pValue: 1, pValueIncrease: 1, direction: 'flat' };
   const upper = binomialUpperTail(current, n, p0);
   const lower = binomialLowerTail(current, n, p0);
@@ -69,7 +69,9 @@ export function binomialLowerTail(k: number, n: number, p: number): number {
 function logBinomialPmf(x: number, n: number, p: number): number {
   if (p <= 0) return x === 0 ? 0 : Number.NEGATIVE_INFINITY;
   if (p >= 1) return x === n ? 0 : Number.NEGATIVE_INFINITY;
-  return logFactorial(n) - logFactorial(x) - logFactorial(n - x) + x * Math.log(p) + (n - x) * Math.log(1 - p);
+  return (
+    logFactorial(n) - logFactorial(x) - logFactorial(n - x) + x * Math.log(p) + (n - x) * Math.log(1 - p)
+  );
 }
 
 const LOG_FACTORIALS: number[] = [0];
@@ -85,7 +87,9 @@ export function normalTail(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
   const erfc =
-    t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
+    t *
+    (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) *
+    Math.exp(-x * x);
   return z >= 0 ? erfc / 2 : 1 - erfc / 2;
 }
 
@@ -99,12 +103,18 @@ export interface SpikeRule {
   readonly maxPValue: number;
   /** Minimum relative rate; default 2. */
   readonly minRatio: number;
-  /** Minimum messages in the recent window; default 10. */
+  /** Minimum messages in the recent window; default 5. */
   readonly minCount: number;
 }
 
 /** The defaults of {@link SpikeRule}. */
-export const DEFAULT_SPIKE_RULE: SpikeRule = { recentDays: 4, baselineDays: 28, maxPValue: 0.001, minRatio: 2, minCount: 10 };
+export const DEFAULT_SPIKE_RULE: SpikeRule = {
+  recentDays: 4,
+  baselineDays: 28,
+  maxPValue: 0.001,
+  minRatio: 2,
+  minCount: 5,
+};
 
 /** True when a comparison of recent against baseline windows is a spike under the rule. */
 export function isSpike(comparison: WindowComparison, rule: SpikeRule = DEFAULT_SPIKE_RULE): boolean {

@@ -27,6 +27,8 @@ export interface EvaluationDetails {
   readonly metrics: RankingMetrics;
   readonly coverage: number;
   readonly trainSeconds: number;
+  /** CPU seconds of this process during training (≈ wall time on an idle machine; robust to sharing). */
+  readonly trainCpuSeconds: number;
   /** Seconds spent scoring and ranking every evaluated user. */
   readonly recommendSeconds: number;
   readonly k: number;
@@ -92,8 +94,11 @@ export function evaluateOnSplit(split: Split, recommender: Recommender, k: numbe
   ].sort(compareItemIds);
   const data = buildInteractionMatrix(split.train, { itemIds });
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   recommender.fit(data);
   const trainSeconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
+  const trainCpuSeconds = (cpu.user + cpu.system) / 1e6;
 
   const relevantByUser = new Map<number, Set<number>>();
   let coldTestUsers = 0;
@@ -137,6 +142,7 @@ export function evaluateOnSplit(split: Split, recommender: Recommender, k: numbe
     metrics,
     coverage,
     trainSeconds,
+    trainCpuSeconds,
     recommendSeconds,
     k,
     trainInteractions: split.train.length,

@@ -34,20 +34,28 @@ export const SAMPLE_SUMMARY =
   'Daily trading volume, 17–23 Nov 2026: overall $8.2M; highest 2026-11-21 ($1.53M), lowest 2026-11-22 ($870K). 7 rows.';
 
 /** The SQL of the sample answer. */
-export const SAMPLE_SQL = 'SELECT day AS period, sum(volume_usd) AS value FROM trades_daily WHERE day >= $1 AND day < $2 GROUP BY 1 ORDER BY 1';
+export const SAMPLE_SQL =
+  'SELECT day AS period, sum(volume_usd) AS value FROM trades_daily WHERE day >= $1 AND day < $2 GROUP BY 1 ORDER BY 1';
 
 /** A metric answer with a table of `rows` rows (7 by default, more repeat the pattern) and a chart. */
 export function sampleOutcome(options: { rows?: number; durationMs?: number } = {}): AskOutcome {
   const count = options.rows ?? SAMPLE_ROWS.length;
   const rows = Array.from({ length: count }, (_, index) => {
     const base = SAMPLE_ROWS[index % SAMPLE_ROWS.length]!;
-    return { period: count === SAMPLE_ROWS.length ? base.period : `row-${String(index + 1).padStart(4, '0')}`, value: base.value };
+    return {
+      period: count === SAMPLE_ROWS.length ? base.period : `row-${String(index + 1).padStart(4, '0')}`,
+      value: base.value,
+    };
   });
   const usd = (value: number): string => `$${value.toLocaleString('en-US')}`;
   return {
     route: {
       tool: 'metric_query',
-      args: { metric: 'trading_volume_usd', time_range: { start: '2026-11-17', end: '2026-11-24' }, group_by: ['day'] },
+      args: {
+        metric: 'trading_volume_usd',
+        time_range: { start: '2026-11-17', end: '2026-11-24' },
+        group_by: ['day'],
+      },
       confidence: 1,
       source: 'offline',
     },
@@ -83,17 +91,25 @@ export function sampleOutcome(options: { rows?: number; durationMs?: number } = 
  */
 export function createFakePipeline(options: {
   readonly conversations: ConversationStore;
-  readonly respond?: (request: AskRequest, history: readonly ConversationTurn[]) => AskOutcome | Promise<AskOutcome>;
+  readonly respond?: (
+    request: AskRequest,
+    history: readonly ConversationTurn[],
+  ) => AskOutcome | Promise<AskOutcome>;
 }): FakePipeline {
   const asks: RecordedAsk[] = [];
   return {
     asks,
     async ask(request) {
-      const history = request.conversationId ? await options.conversations.history(request.conversationId) : [];
+      const history = request.conversationId
+        ? await options.conversations.history(request.conversationId)
+        : [];
       asks.push({ request, history });
       const outcome = await (options.respond ?? (() => sampleOutcome()))(request, history);
       if (request.conversationId) {
-        await options.conversations.append(request.conversationId, request.asker.surface, { role: 'user', content: request.question });
+        await options.conversations.append(request.conversationId, request.asker.surface, {
+          role: 'user',
+          content: request.question,
+        });
         await options.conversations.append(request.conversationId, request.asker.surface, {
           role: 'assistant',
           content: outcome.text,

@@ -3,9 +3,13 @@
  * of the Events API: signed event, slash-command and block-action requests. Tests run the real Bolt app
  * against it with `clientOptions.slackApiUrl`; nothing leaves 127.0.0.1.
  */
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** JSON the tests navigate freely (the assertions check the values, not the shapes). */
+// biome-ignore lint/suspicious/noExplicitAny: Block Kit payloads are arbitrary JSON, read by tests.
+export type LooseJson = any;
 
 /** One Web API call as the stand-in received it. */
 export interface SlackCall {
@@ -49,7 +53,13 @@ export interface SlackStandIn {
   readonly url: string;
   readonly calls: SlackCall[];
   readonly messages: SlackStoredMessage[];
-  readonly ephemerals: Array<{ channel: string; user: string; text: string; blocks: unknown[] | undefined; threadTs: string | undefined }>;
+  readonly ephemerals: Array<{
+    channel: string;
+    user: string;
+    text: string;
+    blocks: unknown[] | undefined;
+    threadTs: string | undefined;
+  }>;
   readonly files: SlackUploadedFile[];
   /** Bodies POSTed to response URLs (slash-command replies). */
   readonly responses: Array<{ id: string; body: Record<string, unknown> }>;
@@ -63,6 +73,17 @@ export interface SlackStandIn {
   callsOf(method: string): SlackCall[];
   /** Completed (shared) files. */
   sharedFiles(): SlackUploadedFile[];
+  /**
+   * Socket Mode: sends an envelope (`events_api`, `slash_commands`, `interactive`) over the open
+   * WebSocket and resolves with the bot's acknowledgement and how long it took.
+   */
+  sendEnvelope(
+    type: 'events_api' | 'slash_commands' | 'interactive',
+    payload: Record<string, unknown>,
+    options?: { retryAttempt?: number },
+  ): Promise<{ ack: Record<string, unknown>; milliseconds: number }>;
+  /** Open Socket Mode connections. */
+  socketCount(): number;
   close(): Promise<void>;
 }
 
@@ -70,6 +91,8 @@ export interface SlackStandIn {
 export interface SlackStandInOptions {
   /** Calls with another token get `invalid_auth`. */
   readonly botToken: string;
+  /** Enables Socket Mode: `apps.connections.open` with this token returns the stand-in's WebSocket URL. */
+  readonly appToken?: string;
   readonly botUserId?: string;
   readonly botId?: string;
   readonly teamId?: string;
@@ -96,7 +119,8 @@ function parseField(value: string): unknown {
 
 async function parseArgs(request: IncomingMessage, body: Buffer): Promise<Record<string, unknown>> {
   const type = String(request.headers['content-type'] ?? '');
-  if (type.includes('application/json')) return JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
+  if (type.includes('application/json'))
+    return JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
   if (type.includes('multipart/form-data')) {
     const form = await new Response(body, { headers: { 'content-type': type } }).formData();
     const args: Record<string, unknown> = {};
@@ -136,14 +160,27 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
     return `${clock}.000100`;
   };
 
-  const send = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
+  const send = (
+    response: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void => {
     const text = JSON.stringify(body);
     response.writeHead(status, { 'content-type': 'application/json', ...headers });
     response.end(text);
   };
 
   const methods: Record<string, (args: Record<string, unknown>) => Record<string, unknown>> = {
-    'auth.test': () => ({ ok: true, url: 'https://test.slack.com/', team: 'Test', user: 'analyst', team_id: teamId, user_id: botUserId, bot_id: botId }),
+    'auth.test': () => ({
+      ok: true,
+      url: 'https://test.slack.com/',
+      team: 'Test',
+      user: 'analyst',
+      team_id: teamId,
+      user_id: botUserId,
+      bot_id: botId,
+    }),
     'chat.postMessage': (args) => {
       const channel = String(args['channel'] ?? '');
       if (!channel) return { ok: false, error: 'channel_not_found' };
@@ -202,7 +239,8 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
         file.title = entry.title;
         file.channel = args['channel_id'] === undefined ? undefined : String(args['channel_id']);
         file.threadTs = args['thread_ts'] === undefined ? undefined : String(args['thread_ts']);
-        file.initialComment = args['initial_comment'] === undefined ? undefined : String(args['initial_comment']);
+        file.initialComment =
+          args['initial_comment'] === undefined ? undefined : String(args['initial_comment']);
         completed.push({ id: file.id, title: file.title ?? file.filename });
       }
       return { ok: true, files: completed };
@@ -213,15 +251,30 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
         .filter((entry) => entry.channel === args['channel'] && entry.threadTs === undefined)
         .filter((entry) => args['oldest'] === undefined || Number(entry.ts) >= Number(args['oldest']))
         .reverse()
-        .map((entry) => ({ type: 'message', ts: entry.ts, text: entry.text, bot_id: botId, ...(args['include_all_metadata'] && entry.metadata ? { metadata: entry.metadata } : {}) })),
+        .map((entry) => ({
+          type: 'message',
+          ts: entry.ts,
+          text: entry.text,
+          bot_id: botId,
+          ...(args['include_all_metadata'] && entry.metadata ? { metadata: entry.metadata } : {}),
+        })),
       has_more: false,
       response_metadata: { next_cursor: '' },
     }),
     'conversations.replies': (args) => ({
       ok: true,
       messages: messages
-        .filter((entry) => entry.channel === args['channel'] && (entry.ts === args['ts'] || entry.threadTs === args['ts']))
-        .map((entry) => ({ type: 'message', ts: entry.ts, text: entry.text, bot_id: botId, ...(args['include_all_metadata'] && entry.metadata ? { metadata: entry.metadata } : {}) })),
+        .filter(
+          (entry) =>
+            entry.channel === args['channel'] && (entry.ts === args['ts'] || entry.threadTs === args['ts']),
+        )
+        .map((entry) => ({
+          type: 'message',
+          ts: entry.ts,
+          text: entry.text,
+          bot_id: botId,
+          ...(args['include_all_metadata'] && entry.metadata ? { metadata: entry.metadata } : {}),
+        })),
       has_more: false,
       response_metadata: { next_cursor: '' },
     }),
@@ -244,7 +297,10 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
         return;
       }
       if (path.startsWith('/response/')) {
-        responses.push({ id: path.slice('/response/'.length), body: JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown> });
+        responses.push({
+          id: path.slice('/response/'.length),
+          body: JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>,
+        });
         send(response, 200, { ok: true });
         return;
       }
@@ -255,7 +311,9 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
       const method = path.slice('/api/'.length);
       const args = await parseArgs(request, body);
       const authorization = String(request.headers['authorization'] ?? '');
-      const token = authorization.startsWith('Bearer ') ? authorization.slice(7) : (args['token'] as string | undefined);
+      const token = authorization.startsWith('Bearer ')
+        ? authorization.slice(7)
+        : (args['token'] as string | undefined);
       const limit = limits.get(method);
       if (limit && limit.times > 0) {
         limit.times -= 1;
@@ -264,6 +322,16 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
         return;
       }
       calls.push({ method, args, token, status: 200 });
+      if (method === 'apps.connections.open') {
+        send(
+          response,
+          200,
+          options.appToken && token === options.appToken
+            ? { ok: true, url: `${base.replace('http://', 'ws://')}/socket-mode` }
+            : { ok: false, error: 'invalid_auth' },
+        );
+        return;
+      }
       if (token !== options.botToken) {
         send(response, 200, { ok: false, error: 'invalid_auth' });
         return;
@@ -279,6 +347,56 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
     })().catch((error: unknown) => {
       if (!response.headersSent) send(response, 500, { ok: false, error: (error as Error).message });
     });
+  });
+  const sockets = new Set<Socket>();
+  const pendingAcks = new Map<string, { resolve: (ack: Record<string, unknown>) => void }>();
+  let envelopeCounter = 0;
+  server.on('upgrade', (request: IncomingMessage, socket: Socket) => {
+    const key = String(request.headers['sec-websocket-key'] ?? '');
+    const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    );
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => sockets.delete(socket));
+    let buffered = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      for (;;) {
+        const frame = readFrame(buffered);
+        if (!frame) break;
+        buffered = buffered.subarray(frame.length);
+        if (frame.opcode === 0x1) {
+          const message = JSON.parse(frame.payload.toString('utf8')) as {
+            envelope_id?: string;
+            payload?: Record<string, unknown>;
+          };
+          const pending = message.envelope_id ? pendingAcks.get(message.envelope_id) : undefined;
+          if (pending && message.envelope_id) {
+            pendingAcks.delete(message.envelope_id);
+            pending.resolve(message as Record<string, unknown>);
+          }
+        } else if (frame.opcode === 0x9) {
+          socket.write(writeFrame(0xa, frame.payload));
+        } else if (frame.opcode === 0x8) {
+          socket.end(writeFrame(0x8, frame.payload.subarray(0, 2)));
+        }
+      }
+    });
+    socket.write(
+      writeFrame(
+        0x1,
+        Buffer.from(
+          JSON.stringify({
+            type: 'hello',
+            num_connections: 1,
+            debug_info: { host: 'stand-in' },
+            connection_info: { app_id: 'A1' },
+          }),
+        ),
+      ),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -298,12 +416,85 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
     },
     callsOf: (method) => calls.filter((call) => call.method === method),
     sharedFiles: () => files.filter((file) => file.channel !== undefined),
+    sendEnvelope(type, payload, envelopeOptions = {}) {
+      const [socket] = sockets;
+      if (!socket) return Promise.reject(new Error('no Socket Mode connection is open'));
+      envelopeCounter += 1;
+      const envelopeId = `envelope-${envelopeCounter}`;
+      const started = performance.now();
+      const acknowledged = new Promise<Record<string, unknown>>((resolve) =>
+        pendingAcks.set(envelopeId, { resolve }),
+      );
+      socket.write(
+        writeFrame(
+          0x1,
+          Buffer.from(
+            JSON.stringify({
+              envelope_id: envelopeId,
+              payload,
+              type,
+              accepts_response_payload: type !== 'events_api',
+              retry_attempt: envelopeOptions.retryAttempt ?? 0,
+              retry_reason: envelopeOptions.retryAttempt ? 'timeout' : '',
+            }),
+          ),
+        ),
+      );
+      return acknowledged.then((ack) => ({ ack, milliseconds: performance.now() - started }));
+    },
+    socketCount: () => sockets.size,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
+}
+
+/** A WebSocket frame from the server (never masked). */
+function writeFrame(opcode: number, payload: Buffer): Buffer {
+  const length = payload.length;
+  const header =
+    length < 126
+      ? Buffer.from([0x80 | opcode, length])
+      : length < 65_536
+        ? Buffer.from([0x80 | opcode, 126, length >> 8, length & 0xff])
+        : Buffer.concat([
+            Buffer.from([0x80 | opcode, 127]),
+            (() => {
+              const size = Buffer.alloc(8);
+              size.writeBigUInt64BE(BigInt(length));
+              return size;
+            })(),
+          ]);
+  return Buffer.concat([header, payload]);
+}
+
+/** Reads one (masked, unfragmented) client frame from the start of `data`, or undefined if incomplete. */
+function readFrame(data: Buffer): { opcode: number; payload: Buffer; length: number } | undefined {
+  if (data.length < 2) return undefined;
+  const opcode = data[0]! & 0x0f;
+  const masked = (data[1]! & 0x80) !== 0;
+  let length = data[1]! & 0x7f;
+  let offset = 2;
+  if (length === 126) {
+    if (data.length < 4) return undefined;
+    length = data.readUInt16BE(2);
+    offset = 4;
+  } else if (length === 127) {
+    if (data.length < 10) return undefined;
+    length = Number(data.readBigUInt64BE(2));
+    offset = 10;
+  }
+  const maskOffset = offset;
+  if (masked) offset += 4;
+  if (data.length < offset + length) return undefined;
+  const payload = Buffer.from(data.subarray(offset, offset + length));
+  if (masked)
+    for (let index = 0; index < payload.length; index += 1)
+      payload[index]! ^= data[maskOffset + (index % 4)]!;
+  return { opcode, payload, length: offset + length };
 }
 
 /** Slack's request signature: `v0=` HMAC-SHA256 of `v0:{timestamp}:{body}` with the signing secret. */
@@ -332,7 +523,13 @@ export interface SendOptions {
   readonly timestamp?: number;
 }
 
-async function post(url: string, body: string, contentType: string, signingSecret: string, options: SendOptions): Promise<EndpointResponse> {
+async function post(
+  url: string,
+  body: string,
+  contentType: string,
+  signingSecret: string,
+  options: SendOptions,
+): Promise<EndpointResponse> {
   const headers: Record<string, string> = {
     'content-type': contentType,
     ...signSlackRequest(options.signWith ?? signingSecret, body, options.timestamp),
@@ -345,22 +542,53 @@ async function post(url: string, body: string, contentType: string, signingSecre
 }
 
 /** POSTs an Events API envelope as Slack does (JSON, signed). */
-export function sendSlackEvent(url: string, signingSecret: string, envelope: Record<string, unknown>, options: SendOptions = {}): Promise<EndpointResponse> {
+export function sendSlackEvent(
+  url: string,
+  signingSecret: string,
+  envelope: Record<string, unknown>,
+  options: SendOptions = {},
+): Promise<EndpointResponse> {
   return post(url, JSON.stringify(envelope), 'application/json', signingSecret, options);
 }
 
 /** POSTs a slash command as Slack does (form-encoded, signed). */
-export function sendSlashCommand(url: string, signingSecret: string, fields: Record<string, string>, options: SendOptions = {}): Promise<EndpointResponse> {
-  return post(url, new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded', signingSecret, options);
+export function sendSlashCommand(
+  url: string,
+  signingSecret: string,
+  fields: Record<string, string>,
+  options: SendOptions = {},
+): Promise<EndpointResponse> {
+  return post(
+    url,
+    new URLSearchParams(fields).toString(),
+    'application/x-www-form-urlencoded',
+    signingSecret,
+    options,
+  );
 }
 
 /** POSTs an interactive payload (button click) as Slack does (`payload=` JSON, form-encoded, signed). */
-export function sendInteraction(url: string, signingSecret: string, payload: Record<string, unknown>, options: SendOptions = {}): Promise<EndpointResponse> {
-  return post(url, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded', signingSecret, options);
+export function sendInteraction(
+  url: string,
+  signingSecret: string,
+  payload: Record<string, unknown>,
+  options: SendOptions = {},
+): Promise<EndpointResponse> {
+  return post(
+    url,
+    new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+    'application/x-www-form-urlencoded',
+    signingSecret,
+    options,
+  );
 }
 
 /** An `event_callback` envelope around `event`. */
-export function eventEnvelope(eventId: string, event: Record<string, unknown>, teamId = 'T1'): Record<string, unknown> {
+export function eventEnvelope(
+  eventId: string,
+  event: Record<string, unknown>,
+  teamId = 'T1',
+): Record<string, unknown> {
   return {
     token: 'verification-token-unused',
     team_id: teamId,
@@ -374,7 +602,13 @@ export function eventEnvelope(eventId: string, event: Record<string, unknown>, t
 }
 
 /** An `app_mention` event. */
-export function mentionEvent(options: { user: string; channel: string; text: string; ts: string; threadTs?: string }): Record<string, unknown> {
+export function mentionEvent(options: {
+  user: string;
+  channel: string;
+  text: string;
+  ts: string;
+  threadTs?: string;
+}): Record<string, unknown> {
   return {
     type: 'app_mention',
     user: options.user,
@@ -425,9 +659,19 @@ export function blockAction(options: {
     api_app_id: 'A1',
     token: 'verification-token-unused',
     trigger_id: `trigger-${options.actionTs}`,
-    container: { type: 'message', message_ts: options.messageTs, channel_id: options.channel, is_ephemeral: false },
+    container: {
+      type: 'message',
+      message_ts: options.messageTs,
+      channel_id: options.channel,
+      is_ephemeral: false,
+    },
     channel: { id: options.channel, name: 'analytics' },
-    message: { type: 'message', ts: options.messageTs, text: '', ...(options.threadTs ? { thread_ts: options.threadTs } : {}) },
+    message: {
+      type: 'message',
+      ts: options.messageTs,
+      text: '',
+      ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
+    },
     response_url: 'http://127.0.0.1:9/unused',
     actions: [
       {

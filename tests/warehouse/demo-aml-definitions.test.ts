@@ -11,7 +11,11 @@ import {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const at = (days: number, amountUsd: number, status = 0): TransferFact => ({ time: days * DAY, amountUsd, status });
+const at = (days: number, amountUsd: number, status = 0): TransferFact => ({
+  time: days * DAY,
+  amountUsd,
+  status,
+});
 
 describe('structuring definition', () => {
   it('needs four completed band deposits within 168 hours', () => {
@@ -43,9 +47,23 @@ describe('rapid movement definition', () => {
 
   it('needs three round trips whose deposits lie within 14 days', () => {
     const trips = [trip(1, 30, 0.95), trip(5, 30, 0.95), trip(15, 30, 0.95)];
-    expect(rapidMovementMatch(trips.map(([d]) => d), trips.map(([, w]) => w), 0, 100 * DAY)).toHaveLength(3);
+    expect(
+      rapidMovementMatch(
+        trips.map(([d]) => d),
+        trips.map(([, w]) => w),
+        0,
+        100 * DAY,
+      ),
+    ).toHaveLength(3);
     const spread = [trip(1, 30, 0.95), trip(5, 30, 0.95), trip(15.01, 30, 0.95)];
-    expect(rapidMovementMatch(spread.map(([d]) => d), spread.map(([, w]) => w), 0, 100 * DAY)).toBeUndefined();
+    expect(
+      rapidMovementMatch(
+        spread.map(([d]) => d),
+        spread.map(([, w]) => w),
+        0,
+        100 * DAY,
+      ),
+    ).toBeUndefined();
   });
 });
 
@@ -54,25 +72,39 @@ describe('dormant reactivation definition', () => {
     const deposits = [at(0, 5_000)];
     const drain = { time: 400 * DAY + HOUR, amountUsd: 4_500, status: 0 };
     const activity = [0, 10 * DAY, 400 * DAY, drain.time];
-    expect(dormantReactivationMatch(activity, deposits, [drain], 300 * DAY, 500 * DAY)?.balanceUsd).toBe(5_000);
-    expect(dormantReactivationMatch(activity, deposits, [{ ...drain, amountUsd: 4_499 }], 300 * DAY, 500 * DAY)).toBeUndefined();
+    expect(dormantReactivationMatch(activity, deposits, [drain], 300 * DAY, 500 * DAY)?.balanceUsd).toBe(
+      5_000,
+    );
+    expect(
+      dormantReactivationMatch(activity, deposits, [{ ...drain, amountUsd: 4_499 }], 300 * DAY, 500 * DAY),
+    ).toBeUndefined();
     // A gap of 364 days is not dormancy.
-    expect(dormantReactivationMatch([0, 36 * DAY, 400 * DAY, drain.time], deposits, [drain], 300 * DAY, 500 * DAY)).toBeUndefined();
+    expect(
+      dormantReactivationMatch([0, 36 * DAY, 400 * DAY, drain.time], deposits, [drain], 300 * DAY, 500 * DAY),
+    ).toBeUndefined();
     // The transfer must follow within 7 days of the reactivation.
     const later = { ...drain, time: 407 * DAY + HOUR };
-    expect(dormantReactivationMatch([0, 10 * DAY, 400 * DAY, later.time], deposits, [later], 300 * DAY, 500 * DAY)).toBeUndefined();
+    expect(
+      dormantReactivationMatch([0, 10 * DAY, 400 * DAY, later.time], deposits, [later], 300 * DAY, 500 * DAY),
+    ).toBeUndefined();
   });
 });
 
 describe('high-risk jurisdiction definition', () => {
   it('needs a listed login country other than the KYC country and a completed transfer', () => {
     expect(HIGH_RISK_JURISDICTIONS.codes.has('IR')).toBe(true);
-    expect(HIGH_RISK_JURISDICTIONS.source).toBe('FATF high-risk and other monitored jurisdictions (public statement)');
+    expect(HIGH_RISK_JURISDICTIONS.source).toBe(
+      'FATF high-risk and other monitored jurisdictions (public statement)',
+    );
     const logins = [{ time: 5 * DAY, country: 'IR' }];
     expect(highRiskJurisdictionMatch(logins, 'DE', [at(6, 1_000)], 0, 10 * DAY)).toBe(true);
     expect(highRiskJurisdictionMatch(logins, 'DE', [at(6, 1_000, 2)], 0, 10 * DAY)).toBe(false);
     expect(highRiskJurisdictionMatch(logins, 'DE', [], 0, 10 * DAY)).toBe(false);
-    expect(highRiskJurisdictionMatch([{ time: 5 * DAY, country: 'VN' }], 'VN', [at(6, 1_000)], 0, 10 * DAY)).toBe(false);
-    expect(highRiskJurisdictionMatch([{ time: 5 * DAY, country: 'TH' }], 'DE', [at(6, 1_000)], 0, 10 * DAY)).toBe(false);
+    expect(
+      highRiskJurisdictionMatch([{ time: 5 * DAY, country: 'VN' }], 'VN', [at(6, 1_000)], 0, 10 * DAY),
+    ).toBe(false);
+    expect(
+      highRiskJurisdictionMatch([{ time: 5 * DAY, country: 'TH' }], 'DE', [at(6, 1_000)], 0, 10 * DAY),
+    ).toBe(false);
   });
 });

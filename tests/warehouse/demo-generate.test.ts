@@ -365,7 +365,7 @@ describe.skipIf(!HAS_SHARED)('demo warehouse generator', () => {
     );
   });
 
-  it('has believable shapes: weekend dip, KYC approval by country, a pending KYC backlog', async () => {
+  it('has believable shapes: weekend dip, KYC approval by country, a pending KYC backlog, consistent times', async () => {
     const { connection } = main;
     const weekdays = await connection.query<{ weekend: number; weekday: number }>(`
       SELECT avg(n) FILTER (WHERE dow IN (0, 6))::float AS weekend, avg(n) FILTER (WHERE dow NOT IN (0, 6))::float AS weekday
@@ -382,6 +382,17 @@ describe.skipIf(!HAS_SHARED)('demo warehouse generator', () => {
     );
     expect(pending.rows[0]!.count).toBeGreaterThan(0);
     expect(pending.rows[0]!.undecided).toBe(pending.rows[0]!.count);
+    const inconsistent = await connection.query<{ rows: number }>(
+      `
+      SELECT count(*)::int AS rows FROM (
+        SELECT user_id, executed_at AS at FROM trades UNION ALL SELECT user_id, created_at FROM deposits
+        UNION ALL SELECT user_id, created_at FROM withdrawals UNION ALL SELECT user_id, created_at FROM logins
+        UNION ALL SELECT user_id, created_at FROM user_events) a
+        JOIN users u USING (user_id)
+       WHERE a.at < u.created_at OR a.at >= $1::timestamptz`,
+      [NOW.toISOString()],
+    );
+    expect(inconsistent.rows[0]!.rows).toBe(0);
     const events = await connection.query<{ missing: number }>(`
       SELECT count(*)::int AS missing FROM user_events e WHERE e.event_type = 'trade'
          AND NOT EXISTS (SELECT 1 FROM trades t WHERE t.user_id = e.user_id AND t.asset = e.item_id AND t.executed_at = e.created_at)`);

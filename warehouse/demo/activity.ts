@@ -647,7 +647,7 @@ export function flushUser(
             ? 2
             : 0;
     let notional: number;
-    if (mode === TRADE_MODE.whale) notional = uniform(random, 150_000, 900_000);
+    if (mode === TRADE_MODE.whale) notional = uniform(random, 80_000, 450_000);
     else if (mode === TRADE_MODE.sprayer) notional = uniform(random, 15, 150);
     else {
       notional = profile.sizeScale * logNormal(random, 0, 0.95) * (product === 1 ? 1.8 : 1);

@@ -68,7 +68,7 @@
  *    devices.
  *
  * 7. outlier (`ground_truth.outliers`, not a rule): users extreme in several behavioural features inside
- *    W but matching none of the rules: `whale` (12–30 trades of 150k–900k USD, deposits of 150k–800k),
+ *    W but matching none of the rules: `whale` (12–25 trades of 80k–450k USD, deposits of 100k–500k),
  *    `night_owl` (900–1,600 trades and 20–40 logins between 01:00 and 05:00 local time, in countries at
  *    UTC−1…+3 so the hours are odd in UTC too), `asset_sprayer` (200–450 trades of 15–150 USD across the
  *    whole asset list), `withdrawal_spray` (30–70 withdrawals of 300–2,500 USD to fresh addresses on
@@ -1038,7 +1038,7 @@ class Planter {
     this.record.details['kind'] = kind;
     switch (kind) {
       case 'whale': {
-        const trades = this.random.int(12, 30);
+        const trades = this.random.int(12, 25);
         for (let index = 0; index < trades; index++) {
           this.draft.tradeTimes.push(windowTime());
           this.draft.tradeModes.push(TRADE_MODE.whale);
@@ -1047,14 +1047,14 @@ class Planter {
         for (let index = 0; index < deposits; index++) {
           const when =
             this.windowStart + DAY_MS + (index / deposits) * 70 * DAY_MS + this.random.next() * 5 * DAY_MS;
-          this.deposit(when, this.random.next() < 0.7 ? USDT : USDC, uniform(this.random, 150_000, 800_000));
+          this.deposit(when, this.random.next() < 0.7 ? USDT : USDC, uniform(this.random, 100_000, 500_000));
         }
         const firstDeposit = this.record.deposits[0]!.time;
         for (let index = 0; index < this.random.int(1, 2); index++) {
           const when = uniform(this.random, firstDeposit + 2 * DAY_MS, this.nowMs - DAY_MS);
           // Keep withdrawals a day clear of every deposit.
           if (this.record.deposits.some((deposit) => Math.abs(deposit.time - when) < DAY_MS)) continue;
-          this.withdrawal(when, USDT, uniform(this.random, 100_000, 500_000));
+          this.withdrawal(when, USDT, uniform(this.random, 60_000, 300_000));
         }
         this.record.details['trades'] = trades;
         break;

@@ -15,12 +15,12 @@ import { ConfigurationError } from '../../../core/errors.js';
 import type { SqlConnection } from '../../../warehouse/connection.js';
 import { createSqlAnswerStore } from '../../answer-store.js';
 import type { AskPipeline } from '../../ask.js';
+import { createChartPool } from '../../chart-pool.js';
 import { createConversationStore } from '../../conversation-store.js';
 import { createSqlDedupStore } from '../../dedup-store.js';
 import { createDiscordSurface, type DiscordSurface } from '../../discord/index.js';
 import { type HttpRoute, healthRoute, metricsRoute, startHttpServer } from '../../http-server.js';
 import { createMetricsRegistry, type MetricsRegistry } from '../../metrics.js';
-import { warmUpChartRenderer } from '../../render/chart.js';
 import { createSlackSurface, type SlackSurface } from '../../slack/index.js';
 import type { AskerResolver, ChartRenderer, ChatSurface, SurfaceLogger } from '../../surface.js';
 import { policyAskerResolver, stderrLogger } from '../../surface.js';
@@ -76,7 +76,10 @@ export interface ServeOptions {
   readonly extensions?: readonly ServeExtension[];
   readonly resolveAsker?: AskerResolver;
   readonly clock?: () => Date;
+  /** Draws charts; default: a pool of `chartWorkers` worker threads. */
   readonly renderChart?: ChartRenderer;
+  /** Chart worker threads when `renderChart` is not given; 0 draws on the main thread. Default 1. */
+  readonly chartWorkers?: number;
   readonly metrics?: MetricsRegistry;
   readonly logger?: SurfaceLogger;
   /** Pacing of Slack posts per channel. Default 1,000 ms. */
@@ -150,6 +153,12 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   const dedup = createSqlDedupStore(options.app);
   const answers = createSqlAnswerStore(options.app);
   const conversations = createConversationStore(options.app);
+  // Charts are drawn off the main thread, so acknowledgements never wait behind Vega (bot/chart-pool.ts).
+  const chartPool =
+    options.renderChart === undefined && (options.chartWorkers ?? 1) > 0
+      ? createChartPool({ size: options.chartWorkers ?? 1 })
+      : undefined;
+  const renderChart = options.renderChart ?? chartPool?.render;
   const shared = {
     pipeline: options.pipeline,
     dedup,
@@ -158,7 +167,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     logger,
     ...(options.resolveAsker ? { resolveAsker: options.resolveAsker } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.renderChart ? { renderChart: options.renderChart } : {}),
+    ...(renderChart ? { renderChart } : {}),
   };
   const slack = slackMode
     ? createSlackSurface({
@@ -217,13 +226,19 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       : []),
     ...(options.extensions ?? []).flatMap((extension) => extension.routes ?? []),
   ];
-  for (const surface of chatSurfaces) await surface.start();
-  const server = await startHttpServer({
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? config.PORT,
-    routes,
-    metrics,
-  });
+  let server: Awaited<ReturnType<typeof startHttpServer>>;
+  try {
+    for (const surface of chatSurfaces) await surface.start();
+    server = await startHttpServer({
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? config.PORT,
+      routes,
+      metrics,
+    });
+  } catch (error) {
+    await chartPool?.close();
+    throw error;
+  }
   const context: ServeContext = {
     surfaces,
     chatSurfaces,
@@ -241,6 +256,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   } catch (error) {
     await server.close();
     for (const surface of chatSurfaces) await surface.stop();
+    await chartPool?.close();
     throw error;
   }
   let closed = false;
@@ -262,6 +278,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       // Stop taking requests first, then let the answers in progress finish.
       await server.close();
       for (const surface of chatSurfaces) await surface.stop();
+      await chartPool?.close();
     },
   };
 }
@@ -298,7 +315,6 @@ export function registerServeCommand(
       }
       const runtime = await openRuntime(flags, { requireData: true });
       try {
-        await warmUpChartRenderer();
         const fixedNow = flags.now;
         const running = await startServe({
           config: runtime.config,

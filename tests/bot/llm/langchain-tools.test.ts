@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { toLangChainTools } from '../../../bot/llm/index.js';
 import { NotAvailableError } from '../../../core/errors.js';
 import { createRandom } from '../../../core/random.js';
-import { type AuditEntry, defineTool, TOOLS, type ToolContext } from '../../../tools/index.js';
+import { type AuditEntry, defineTool, type Tool, TOOLS, type ToolContext, type ToolResultBase } from '../../../tools/index.js';
 import { openStores, type Stores } from '../../../warehouse/stores.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
@@ -111,8 +111,17 @@ describe('toLangChainTools', () => {
     expect(output.error.message).toMatch(
       /^Unknown metric, dimension or table 'userz'\. Did you mean 'users'\?/,
     );
-    const sqlQuery = toLangChainTools(TOOLS, contextFor).find((tool) => tool.name === 'sql_query')!;
-    await expect(sqlQuery.invoke({ sql: 'SELECT 1' })).rejects.toBeInstanceOf(NotAvailableError);
+    // A system failure (here a capability that is not built) is thrown, not turned into data.
+    const unbuilt = defineTool({
+      name: 'describe_data',
+      description: 'a tool whose backend is missing',
+      input: z.object({}),
+      async run(): Promise<ToolResultBase> {
+        throw new NotAvailableError('This capability');
+      },
+    });
+    const [failing] = toLangChainTools({ describe_data: unbuilt as unknown as Tool }, contextFor);
+    await expect(failing!.invoke({})).rejects.toBeInstanceOf(NotAvailableError);
   });
 
   it('leaves out tools the user may not use', () => {

@@ -55,7 +55,11 @@ describe('createExemplarIndex', () => {
     expect(votes.tools[1]!.share).toBeCloseTo(half / total, 6);
     expect(votes.tools[0]!.best).toBeCloseTo(1, 6);
     expect(votes.metrics).toEqual([{ label: 'deposit_volume_usd', share: 1, best: expect.closeTo(1, 6) }]);
-    expect(votes.nearest).toEqual({ text: 'deposits', tool: 'metric_query', similarity: expect.closeTo(1, 6) });
+    expect(votes.nearest).toEqual({
+      text: 'deposits',
+      tool: 'metric_query',
+      similarity: expect.closeTo(1, 6),
+    });
     // Only anomaly exemplars vote on scenarios, whatever their similarity.
     expect(votes.scenarios).toEqual([{ label: 'structuring', share: 0, best: 0 }]);
   });
@@ -86,7 +90,11 @@ describe('createExemplarIndex', () => {
     const index = await createExemplarIndex(embedder, ROUTING_EXEMPLARS);
     const exemplar = ROUTING_EXEMPLARS.find((item) => item.text === 'how many accounts were created')!;
     const votes = await index.vote(exemplar.text);
-    expect(votes.nearest).toEqual({ text: exemplar.text, tool: 'metric_query', similarity: expect.closeTo(1, 4) });
+    expect(votes.nearest).toEqual({
+      text: exemplar.text,
+      tool: 'metric_query',
+      similarity: expect.closeTo(1, 4),
+    });
     expect(votes.metrics[0]?.label).toBe('new_users');
   });
 });

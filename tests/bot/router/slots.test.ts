@@ -506,3 +506,43 @@ describe.skipIf(devLines.length === 0)(
     });
   },
 );
+
+describe('slots added for staff phrasing (routing quality work)', () => {
+  it('reads a SELECT in inline backticks as SQL', () => {
+    const result = slots("can you run `SELECT count(*) FROM users WHERE country = 'TR'`");
+    expect(result.sql).toBe("SELECT count(*) FROM users WHERE country = 'TR'");
+    expect(result.countries).toEqual([]);
+    // Backticks around something that is not a statement are left alone.
+    expect(slots('what does `net_inflow_usd` mean').sql).toBeUndefined();
+  });
+
+  it('reads "mobile" as both app platforms, but not "mobile app reviews"', () => {
+    expect(slots('volume from mobile users yesterday').platforms).toEqual(['ios', 'android']);
+    const reviews = slots('mobile app reviews this week');
+    expect(reviews.platforms).toEqual([]);
+    expect(reviews.channels).toEqual(['app_review']);
+  });
+
+  it('finds a ranked dimension behind describing words, not behind a preposition', () => {
+    expect(slots('top 5 fee paying countries last month').groupBy).toEqual(['country']);
+    expect(slots('top 5 users in countries with high volume').groupBy).toEqual([]);
+  });
+
+  it('reads "compares to last year" as a year-over-year comparison', () => {
+    const result = slots('YTD trading volume by product and how it compares to last year');
+    expect(result.compare).toBe('previous_year');
+    expect(result.timeRange?.range).toEqual({ start: '2026-01-01', end: '2026-11-25' });
+  });
+
+  it('compares "Q3 compared with Q3 last year" year over year', () => {
+    const result = slots('trading volume in Q3 compared with Q3 last year');
+    expect(result.timeRange?.range).toEqual({ start: '2026-07-01', end: '2026-10-01' });
+    expect(result.compare).toBe('previous_year');
+  });
+
+  it('keeps "from yesterday" to yesterday (the source of the feedback, not a start)', () => {
+    const result = slots('positive feedback mentioning customer support from yesterday');
+    expect(result.timeRange?.range).toEqual({ start: '2026-11-23', end: '2026-11-24' });
+    expect(slots('signups from Monday').timeRange?.range).toEqual({ start: '2026-11-23', end: '2026-11-25' });
+  });
+});

@@ -275,3 +275,15 @@ describe('formatRange and defaultTimeRange', () => {
     expect(defaultTimeRange('month_to_date', TUESDAY)).toEqual({ start: '2026-11-01', end: '2026-11-25' });
   });
 });
+
+describe('periods of a named year in words', () => {
+  it.each([
+    ['Q3 last year', '2025-07-01', '2025-10-01'],
+    ['Q1 of this year', '2026-01-01', '2026-04-01'],
+    ['October last year', '2025-10-01', '2025-11-01'],
+    ['in march of this year', '2026-03-01', '2026-04-01'],
+    ['may last year', '2025-05-01', '2025-06-01'],
+  ])('%s', (text, start, end) => {
+    expect(range(text)).toEqual([start, end]);
+  });
+});

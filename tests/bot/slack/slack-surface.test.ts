@@ -8,10 +8,16 @@ import { tableToCsv } from '../../../bot/render/table.js';
 import { createSlackSurface, type SlackSurface } from '../../../bot/slack/index.js';
 import { fixedRoleResolver, type SurfaceLogger } from '../../../bot/surface.js';
 import { openStores, type Stores } from '../../../warehouse/stores.js';
-import { createFakePipeline, type FakePipeline, SAMPLE_SQL, sampleOutcome } from '../../helpers/fake-pipeline.js';
+import {
+  createFakePipeline,
+  type FakePipeline,
+  SAMPLE_SQL,
+  sampleOutcome,
+} from '../../helpers/fake-pipeline.js';
 import {
   blockAction,
   eventEnvelope,
+  type LooseJson,
   mentionEvent,
   messageEvent,
   type SlackStandIn,
@@ -54,7 +60,10 @@ describe('Slack surface (real Bolt, HTTP mode, against a local Slack API stand-i
     stores = await openStores({ inMemory: true });
     slack = await startSlackStandIn({ botToken: TOKEN });
     const conversations = createConversationStore(stores.app);
-    pipeline = createFakePipeline({ conversations });
+    pipeline = createFakePipeline({
+      conversations,
+      respond: (request) => sampleOutcome(request.question.includes('every row') ? { rows: 500 } : {}),
+    });
     metrics = createMetricsRegistry();
     surface = createSlackSurface({
       pipeline,
@@ -81,7 +90,14 @@ describe('Slack surface (real Bolt, HTTP mode, against a local Slack API stand-i
     await surface.start();
     server = await startHttpServer({
       port: 0,
-      routes: [{ method: 'POST', path: surface.endpoint, handler: surface.requestListener!, maxBodyBytes: 256 * 1024 }],
+      routes: [
+        {
+          method: 'POST',
+          path: surface.endpoint,
+          handler: surface.requestListener!,
+          maxBodyBytes: 256 * 1024,
+        },
+      ],
     });
     endpoint = `${server.url}${surface.endpoint}`;
   });
@@ -109,7 +125,10 @@ describe('Slack surface (real Bolt, HTTP mode, against a local Slack API stand-i
     const response = await sendSlackEvent(
       endpoint,
       SECRET,
-      eventEnvelope(eventId, mentionEvent({ user: 'U1', channel: 'C1', text, ts, ...(threadTs ? { threadTs } : {}) })),
+      eventEnvelope(
+        eventId,
+        mentionEvent({ user: 'U1', channel: 'C1', text, ts, ...(threadTs ? { threadTs } : {}) }),
+      ),
     );
     expect(response.status).toBe(200);
     await surface.idle();
@@ -137,8 +156,14 @@ describe('Slack surface (real Bolt, HTTP mode, against a local Slack API stand-i
     expect(answer.text).toBe(
       'Daily trading volume, 17–23 Nov 2026: overall $8.2M; highest 2026-11-21 ($1.53M), lowest 2026-11-22 ($870K).\n7 rows.',
     );
-    const blocks = answer.blocks as Array<Record<string, any>>;
-    expect(blocks.map((block) => block['type'])).toEqual(['section', 'section', 'section', 'context', 'actions']);
+    const blocks = answer.blocks as Array<Record<string, LooseJson>>;
+    expect(blocks.map((block) => block['type'])).toEqual([
+      'section',
+      'section',
+      'section',
+      'context',
+      'actions',
+    ]);
     expect(blocks[0]!['text'].text).toBe(
       '*Daily trading volume, 17–23 Nov 2026: overall $8.2M; highest 2026-11-21 ($1.53M), lowest 2026-11-22 ($870K).*',
     );
@@ -159,7 +184,12 @@ describe('Slack surface (real Bolt, HTTP mode, against a local Slack API stand-i
       ].join('\n'),
     );
     expect(blocks[3]!['elements'][0].text).toBe('7 rows · metric_query · 1.2 s');
-    expect(blocks[4]!['elements'].map((button: Record<string, any>) => [button['action_id'], button['text'].text])).toEqual([
+    expect(
+      blocks[4]!['elements'].map((button: Record<string, LooseJson>) => [
+        button['action_id'],
+        button['text'].text,
+      ]),
+    ).toEqual([
       ['analyst_show_sql', 'Show SQL'],
       ['analyst_download_csv', 'Download CSV'],
       ['analyst_explain', 'Explain'],
@@ -174,7 +204,31 @@ describe('Slack surface (real Bolt, HTTP mode, against a local Slack API stand-i
     expect(files[0]!.bytes.subarray(0, 8)).toEqual(PNG_SIGNATURE);
     expect(files[0]!.bytes.length).toBeGreaterThan(5000);
     expect(slack.callsOf('files.upload')).toHaveLength(0);
-    expect(metrics.counter('analyst_surface_answers_total', '').value({ surface: 'slack', outcome: 'answered' })).toBeGreaterThan(0);
+    expect(
+      metrics.counter('analyst_surface_answers_total', '').value({ surface: 'slack', outcome: 'answered' }),
+    ).toBeGreaterThan(0);
+  });
+
+  it('keeps a 500-row answer within Block Kit limits and attaches the whole table as CSV', async () => {
+    const ts = await mention('<@UBOT> every row of daily volume', 'Ev-large-1');
+    const blocks = slack.messages[0]!.blocks as Array<Record<string, LooseJson>>;
+    expect(blocks.length).toBeLessThanOrEqual(50);
+    expect(JSON.stringify(blocks).length).toBeLessThan(13_000);
+    const note = blocks.find(
+      (block) => block['type'] === 'context' && String(block['elements'][0].text).startsWith('Showing'),
+    );
+    expect(note!['elements'][0].text).toMatch(
+      /^Showing \d+ of 500 rows; the full table is attached as CSV\.$/,
+    );
+    // Both files go up in one files.uploadV2 call, whose uploads run in parallel: compare sorted.
+    const files = slack.sharedFiles().sort((a, b) => a.filename.localeCompare(b.filename));
+    expect(
+      files.map((file) => [file.filename.endsWith('.csv') ? 'csv' : file.filename, file.threadTs]),
+    ).toEqual([
+      ['csv', ts],
+      ['chart.png', ts],
+    ]);
+    expect(files[0]!.bytes.toString('utf8').split('\n')).toHaveLength(502);
   });
 
   it('answers a follow-up in the thread with the thread as the conversation, so the pipeline sees its history', async () => {
@@ -183,7 +237,17 @@ describe('Slack surface (real Bolt, HTTP mode, against a local Slack API stand-i
     const response = await sendSlackEvent(
       endpoint,
       SECRET,
-      eventEnvelope('Ev-thread-2', messageEvent({ user: 'U1', channel: 'C1', channelType: 'channel', text: 'and the week before?', ts: reply, threadTs: root })),
+      eventEnvelope(
+        'Ev-thread-2',
+        messageEvent({
+          user: 'U1',
+          channel: 'C1',
+          channelType: 'channel',
+          text: 'and the week before?',
+          ts: reply,
+          threadTs: root,
+        }),
+      ),
     );
     expect(response.status).toBe(200);
     await surface.idle();
@@ -202,9 +266,43 @@ describe('Slack surface (real Bolt, HTTP mode, against a local Slack API stand-i
 
   it('ignores thread replies in threads it is not part of, mentions in messages (app_mention has them) and bot posts', async () => {
     const unrelated = nextTs();
-    await sendSlackEvent(endpoint, SECRET, eventEnvelope('Ev-other-1', messageEvent({ user: 'U9', channel: 'C1', channelType: 'channel', text: 'lunch?', ts: nextTs(), threadTs: unrelated })));
-    await sendSlackEvent(endpoint, SECRET, eventEnvelope('Ev-other-2', messageEvent({ user: 'U9', channel: 'C1', channelType: 'channel', text: 'no thread here', ts: nextTs() })));
-    await sendSlackEvent(endpoint, SECRET, eventEnvelope('Ev-other-3', messageEvent({ botId: 'B2', channel: 'D1', channelType: 'im', text: 'I am a bot', ts: nextTs() })));
+    await sendSlackEvent(
+      endpoint,
+      SECRET,
+      eventEnvelope(
+        'Ev-other-1',
+        messageEvent({
+          user: 'U9',
+          channel: 'C1',
+          channelType: 'channel',
+          text: 'lunch?',
+          ts: nextTs(),
+          threadTs: unrelated,
+        }),
+      ),
+    );
+    await sendSlackEvent(
+      endpoint,
+      SECRET,
+      eventEnvelope(
+        'Ev-other-2',
+        messageEvent({
+          user: 'U9',
+          channel: 'C1',
+          channelType: 'channel',
+          text: 'no thread here',
+          ts: nextTs(),
+        }),
+      ),
+    );
+    await sendSlackEvent(
+      endpoint,
+      SECRET,
+      eventEnvelope(
+        'Ev-other-3',
+        messageEvent({ botId: 'B2', channel: 'D1', channelType: 'im', text: 'I am a bot', ts: nextTs() }),
+      ),
+    );
     await surface.idle();
     expect(pipeline.asks).toHaveLength(0);
     expect(slack.callsOf('chat.postMessage')).toHaveLength(0);
@@ -212,7 +310,20 @@ describe('Slack surface (real Bolt, HTTP mode, against a local Slack API stand-i
 
   it('answers a direct message at the top level of the DM, with the DM as the conversation', async () => {
     const ts = nextTs();
-    await sendSlackEvent(endpoint, SECRET, eventEnvelope('Ev-dm-1', messageEvent({ user: 'U3', channel: 'D3', channelType: 'im', text: 'daily trading volume last week', ts })));
+    await sendSlackEvent(
+      endpoint,
+      SECRET,
+      eventEnvelope(
+        'Ev-dm-1',
+        messageEvent({
+          user: 'U3',
+          channel: 'D3',
+          channelType: 'im',
+          text: 'daily trading volume last week',
+          ts,
+        }),
+      ),
+    );
     await surface.idle();
     expect(pipeline.asks.map((ask) => ask.request.conversationId)).toEqual(['slack:T1:D3']);
     expect(slack.messages).toHaveLength(1);
@@ -245,13 +356,25 @@ describe('Slack surface (real Bolt, HTTP mode, against a local Slack API stand-i
     expect(slack.callsOf('chat.postMessage')[0]!.args['text']).toBe(
       '<@U2> asked: daily trading volume last week\n:hourglass_flowing_sand: Working on “daily trading volume last week”…',
     );
-    expect((answer.blocks as Array<Record<string, any>>)[1]!['text'].text).toBe('&lt;@U2&gt; asked: daily trading volume last week\n7 rows.');
+    expect((answer.blocks as Array<Record<string, LooseJson>>)[1]!['text'].text).toBe(
+      '&lt;@U2&gt; asked: daily trading volume last week\n7 rows.',
+    );
     expect(pipeline.asks[0]!.request.conversationId).toBe(`slack:T1:C2:${answer.ts}`);
-    expect(slack.sharedFiles().map((file) => [file.filename, file.channel, file.threadTs])).toEqual([['chart.png', 'C2', answer.ts]]);
+    expect(slack.sharedFiles().map((file) => [file.filename, file.channel, file.threadTs])).toEqual([
+      ['chart.png', 'C2', answer.ts],
+    ]);
   });
 
   it('answers a Slack retry (X-Slack-Retry-Num) of an event once', async () => {
-    const envelope = eventEnvelope('Ev-retry-1', mentionEvent({ user: 'U1', channel: 'C1', text: '<@UBOT> daily trading volume last week', ts: nextTs() }));
+    const envelope = eventEnvelope(
+      'Ev-retry-1',
+      mentionEvent({
+        user: 'U1',
+        channel: 'C1',
+        text: '<@UBOT> daily trading volume last week',
+        ts: nextTs(),
+      }),
+    );
     const first = await sendSlackEvent(endpoint, SECRET, envelope);
     const retry = await sendSlackEvent(endpoint, SECRET, envelope, { retryNum: 1 });
     expect([first.status, retry.status]).toEqual([200, 200]);
@@ -261,12 +384,25 @@ describe('Slack surface (real Bolt, HTTP mode, against a local Slack API stand-i
     await surface.idle();
     expect(pipeline.asks).toHaveLength(1);
     expect(slack.callsOf('chat.postMessage')).toHaveLength(1);
-    expect(metrics.counter('analyst_surface_duplicates_total', '').value({ surface: 'slack' })).toBeGreaterThanOrEqual(2);
+    expect(
+      metrics.counter('analyst_surface_duplicates_total', '').value({ surface: 'slack' }),
+    ).toBeGreaterThanOrEqual(2);
   });
 
   it('answers the same event_id delivered twice at once (no retry header) once', async () => {
-    const envelope = eventEnvelope('Ev-twice-1', mentionEvent({ user: 'U1', channel: 'C1', text: '<@UBOT> daily trading volume last week', ts: nextTs() }));
-    const responses = await Promise.all([sendSlackEvent(endpoint, SECRET, envelope), sendSlackEvent(endpoint, SECRET, envelope)]);
+    const envelope = eventEnvelope(
+      'Ev-twice-1',
+      mentionEvent({
+        user: 'U1',
+        channel: 'C1',
+        text: '<@UBOT> daily trading volume last week',
+        ts: nextTs(),
+      }),
+    );
+    const responses = await Promise.all([
+      sendSlackEvent(endpoint, SECRET, envelope),
+      sendSlackEvent(endpoint, SECRET, envelope),
+    ]);
     expect(responses.map((response) => response.status)).toEqual([200, 200]);
     await surface.idle();
     expect(pipeline.asks).toHaveLength(1);
@@ -274,12 +410,20 @@ describe('Slack surface (real Bolt, HTTP mode, against a local Slack API stand-i
   });
 
   it('refuses a bad signature, a stale timestamp and an oversized body, and posts nothing', async () => {
-    const envelope = eventEnvelope('Ev-bad-1', mentionEvent({ user: 'U1', channel: 'C1', text: '<@UBOT> hello', ts: nextTs() }));
+    const envelope = eventEnvelope(
+      'Ev-bad-1',
+      mentionEvent({ user: 'U1', channel: 'C1', text: '<@UBOT> hello', ts: nextTs() }),
+    );
     const forged = await sendSlackEvent(endpoint, SECRET, envelope, { signWith: 'not-the-secret' });
     expect(forged.status).toBe(401);
-    const stale = await sendSlackEvent(endpoint, SECRET, envelope, { timestamp: Math.floor(Date.now() / 1000) - 3600 });
+    const stale = await sendSlackEvent(endpoint, SECRET, envelope, {
+      timestamp: Math.floor(Date.now() / 1000) - 3600,
+    });
     expect(stale.status).toBe(401);
-    const huge = eventEnvelope('Ev-bad-2', mentionEvent({ user: 'U1', channel: 'C1', text: `<@UBOT> ${'x'.repeat(300_000)}`, ts: nextTs() }));
+    const huge = eventEnvelope(
+      'Ev-bad-2',
+      mentionEvent({ user: 'U1', channel: 'C1', text: `<@UBOT> ${'x'.repeat(300_000)}`, ts: nextTs() }),
+    );
     const tooLarge = await sendSlackEvent(endpoint, SECRET, huge);
     expect(tooLarge.status).toBe(413);
     await surface.idle();
@@ -300,9 +444,22 @@ describe('Slack surface (real Bolt, HTTP mode, against a local Slack API stand-i
   it('handles Show SQL, Explain and Download CSV, each click once', async () => {
     const root = await mention('<@UBOT> daily trading volume last week', 'Ev-buttons-1');
     const answer = slack.messages[0]!;
-    const answerId = (answer.blocks as Array<Record<string, any>>).at(-1)!['elements'][0].value as string;
+    const answerId = (answer.blocks as Array<Record<string, LooseJson>>).at(-1)!['elements'][0]
+      .value as string;
     const click = (actionId: string, actionTs: string, user = 'U1') =>
-      sendInteraction(endpoint, SECRET, blockAction({ user, channel: 'C1', messageTs: answer.ts, threadTs: root, actionId, value: answerId, actionTs }));
+      sendInteraction(
+        endpoint,
+        SECRET,
+        blockAction({
+          user,
+          channel: 'C1',
+          messageTs: answer.ts,
+          threadTs: root,
+          actionId,
+          value: answerId,
+          actionTs,
+        }),
+      );
 
     expect((await click('analyst_show_sql', '1764100100.000001')).status).toBe(200);
     expect((await click('analyst_show_sql', '1764100100.000001')).status).toBe(200);
@@ -310,7 +467,7 @@ describe('Slack surface (real Bolt, HTTP mode, against a local Slack API stand-i
     expect(slack.ephemerals).toHaveLength(1);
     const sql = slack.ephemerals[0]!;
     expect([sql.channel, sql.user, sql.threadTs]).toEqual(['C1', 'U1', root]);
-    expect((sql.blocks as Array<Record<string, any>>)[1]!['text'].text).toBe(
+    expect((sql.blocks as Array<Record<string, LooseJson>>)[1]!['text'].text).toBe(
       `\`\`\`\n-- statement 1: 7 rows in 3.3 ms\n${SAMPLE_SQL.replaceAll('>', '&gt;').replaceAll('<', '&lt;')}\n-- parameters: ["2026-11-17","2026-11-24"]\n\`\`\``,
     );
 
@@ -336,23 +493,50 @@ describe('Slack surface (real Bolt, HTTP mode, against a local Slack API stand-i
   });
 
   it('posts, finds (by idempotency key in message metadata) and updates messages for other parts of the bot', async () => {
-    const posted = await surface.post({ channel: 'C7', title: 'Withdrawals above forecast', text: 'BTC withdrawals 3.1× the upper bound.', idempotencyKey: 'outbox-42', buttons: [{ actionId: 'alert_ack', label: 'Ack', value: '42' }] });
+    const posted = await surface.post({
+      channel: 'C7',
+      title: 'Withdrawals above forecast',
+      text: 'BTC withdrawals 3.1× the upper bound.',
+      idempotencyKey: 'outbox-42',
+      buttons: [{ actionId: 'alert_ack', label: 'Ack', value: '42' }],
+    });
     expect(posted).toEqual({ surface: 'slack', channel: 'C7', messageId: slack.messages[0]!.ts });
-    expect(slack.messages[0]!.metadata).toEqual({ event_type: 'analyst_message', event_payload: { key: 'outbox-42' } });
+    expect(slack.messages[0]!.metadata).toEqual({
+      event_type: 'analyst_message',
+      event_payload: { key: 'outbox-42' },
+    });
     const found = await surface.findPosted('C7', 'outbox-42', { since: new Date('2025-01-01T00:00:00Z') });
     expect(found).toEqual(posted);
-    expect(await surface.findPosted('C7', 'outbox-43', { since: new Date('2025-01-01T00:00:00Z') })).toBeUndefined();
+    expect(
+      await surface.findPosted('C7', 'outbox-43', { since: new Date('2025-01-01T00:00:00Z') }),
+    ).toBeUndefined();
 
     const clicks: string[] = [];
     surface.onAction('alert_', async (action) => {
       clicks.push(`${action.actionId}:${action.value}:${action.asker.id}:${action.message.messageId}`);
-      return { update: { title: 'Withdrawals above forecast', text: 'Acknowledged by <@U5>.' }, reply: { text: 'Done.' } };
+      return {
+        update: { title: 'Withdrawals above forecast', text: 'Acknowledged by <@U5>.' },
+        reply: { text: 'Done.' },
+      };
     });
-    await sendInteraction(endpoint, SECRET, blockAction({ user: 'U5', channel: 'C7', messageTs: posted.messageId, actionId: 'alert_ack', value: '42', actionTs: '1764100200.000001' }));
+    await sendInteraction(
+      endpoint,
+      SECRET,
+      blockAction({
+        user: 'U5',
+        channel: 'C7',
+        messageTs: posted.messageId,
+        actionId: 'alert_ack',
+        value: '42',
+        actionTs: '1764100200.000001',
+      }),
+    );
     await surface.idle();
     expect(clicks).toEqual([`alert_ack:42:U5:${posted.messageId}`]);
     expect(slack.messages[0]!.updates).toBe(1);
-    expect((slack.messages[0]!.blocks as Array<Record<string, any>>)[1]!['text'].text).toBe('Acknowledged by &lt;@U5&gt;.');
+    expect((slack.messages[0]!.blocks as Array<Record<string, LooseJson>>)[1]!['text'].text).toBe(
+      'Acknowledged by &lt;@U5&gt;.',
+    );
     expect(slack.ephemerals.map((entry) => [entry.user, entry.text])).toEqual([['U5', 'Done.']]);
     expect(() => surface.onAction('analyst_x', async () => undefined)).toThrow(/reserved/);
   });
@@ -369,20 +553,44 @@ describe('Slack surface (real Bolt, HTTP mode, against a local Slack API stand-i
       mode: 'http',
       signingSecret: SECRET,
       slackApiUrl: slack.url,
-      resolveAsker: (identity) => fixedRoleResolver(identity.userId === 'U1' ? 'compliance' : 'support')(identity),
+      resolveAsker: (identity) =>
+        fixedRoleResolver(identity.userId === 'U1' ? 'compliance' : 'support')(identity),
       sendQueue: { minIntervalMs: 0 },
       logger: silent,
     });
     await strict.start();
-    const strictServer = await startHttpServer({ port: 0, routes: [{ method: 'POST', path: strict.endpoint, handler: strict.requestListener! }] });
+    const strictServer = await startHttpServer({
+      port: 0,
+      routes: [{ method: 'POST', path: strict.endpoint, handler: strict.requestListener! }],
+    });
     try {
       const url = `${strictServer.url}${strict.endpoint}`;
       const ts = nextTs();
-      await sendSlackEvent(url, SECRET, eventEnvelope('Ev-role-1', mentionEvent({ user: 'U1', channel: 'C9', text: '<@UBOT> daily trading volume', ts })));
+      await sendSlackEvent(
+        url,
+        SECRET,
+        eventEnvelope(
+          'Ev-role-1',
+          mentionEvent({ user: 'U1', channel: 'C9', text: '<@UBOT> daily trading volume', ts }),
+        ),
+      );
       await strict.idle();
       const answer = slack.messages[0]!;
-      const answerId = (answer.blocks as Array<Record<string, any>>).at(-1)!['elements'][0].value as string;
-      await sendInteraction(url, SECRET, blockAction({ user: 'U4', channel: 'C9', messageTs: answer.ts, threadTs: ts, actionId: 'analyst_show_sql', value: answerId, actionTs: '1764100300.000001' }));
+      const answerId = (answer.blocks as Array<Record<string, LooseJson>>).at(-1)!['elements'][0]
+        .value as string;
+      await sendInteraction(
+        url,
+        SECRET,
+        blockAction({
+          user: 'U4',
+          channel: 'C9',
+          messageTs: answer.ts,
+          threadTs: ts,
+          actionId: 'analyst_show_sql',
+          value: answerId,
+          actionTs: '1764100300.000001',
+        }),
+      );
       await strict.idle();
       expect(slack.ephemerals.map((entry) => entry.text)).toEqual([
         'This answer was prepared for &lt;@U1&gt; with the compliance role; ask the question yourself to see its details.',

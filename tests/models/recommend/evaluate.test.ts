@@ -125,15 +125,20 @@ describe('MovieLens 100K (the acceptance bar of issue 7)', () => {
   const present = existsSync(MOVIELENS);
   if (!present) console.log(`skipping the MovieLens 100K checks: ${MOVIELENS} is absent`);
 
-  it.skipIf(!present)('the default model reaches nDCG@10 ≥ 0.48 and precision@10 ≥ 0.40', async () => {
-    const { ratings, problems } = await loadMovieLens(MOVIELENS);
-    expect(ratings.length).toBe(100_000);
-    expect(problems).toEqual([]);
-    const summary = evaluateRecommender(ratings, { k: 10, seed: 42 });
-    expect(summary.model).toBe('ease');
-    expect(summary['ndcg@10']).toBeGreaterThanOrEqual(0.48);
-    expect(summary['precision@10']).toBeGreaterThanOrEqual(0.4);
-    // Pinned so a change in the split, the metrics or the model shows up here.
-    expect(summary['ndcg@10']).toBeCloseTo(0.4834, 3);
-  });
+  it.skipIf(!present)(
+    'the default model reaches nDCG@10 ≥ 0.48 and precision@10 ≥ 0.40',
+    async () => {
+      const { ratings, problems } = await loadMovieLens(MOVIELENS);
+      expect(ratings.length).toBe(100_000);
+      expect(problems).toEqual([]);
+      const summary = evaluateRecommender(ratings, { k: 10, seed: 42 });
+      expect(summary.model).toBe('ease');
+      expect(summary['ndcg@10']).toBeGreaterThanOrEqual(0.48);
+      expect(summary['precision@10']).toBeGreaterThanOrEqual(0.4);
+      // Pinned so a change in the split, the metrics or the model shows up here.
+      expect(summary['ndcg@10']).toBeCloseTo(0.4834, 3);
+      // Generous budget: the machines running the suite are shared; speed is measured in bench/recommend.ts.
+    },
+    300_000,
+  );
 });

@@ -1,1 +1,0 @@
-SELECT user_id, COUNT(*) AS n, SUM(notional_usd), MAX(notional_usd), SUM(cos(date_part('epoch', executed_at) * 7.27220521664304e-05)), SUM(sin(date_part('epoch', executed_at) * 7.27220521664304e-05)) AS x FROM trades WHERE executed_at >= $1::timestamptz AND executed_at < $2::timestamptz GROUP BY user_id

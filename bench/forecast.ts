@@ -9,7 +9,15 @@ import { type MetricName, runMetricQuery } from '../warehouse/semantic/index.js'
 import { openStores } from '../warehouse/stores.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
-const METRICS: MetricName[] = ['trading_volume_usd', 'trade_count', 'active_traders', 'fees_usd', 'deposit_volume_usd', 'withdrawal_volume_usd', 'new_users'];
+const METRICS: MetricName[] = [
+  'trading_volume_usd',
+  'trade_count',
+  'active_traders',
+  'fees_usd',
+  'deposit_volume_usd',
+  'withdrawal_volume_usd',
+  'new_users',
+];
 
 export default async function forecastBench(args: string[]): Promise<void> {
   const dbIndex = args.indexOf('--db');
@@ -24,7 +32,10 @@ export default async function forecastBench(args: string[]): Promise<void> {
         { metric, time_range: { start: '2026-06-01', end: '2026-11-24' }, group_by: ['day'] },
         { now: NOW, maxRows: 1000 },
       );
-      const series: SeriesPoint[] = outcome.rows.map((row) => ({ at: new Date(`${row.period}T00:00:00Z`), value: row.value ?? 0 }));
+      const series: SeriesPoint[] = outcome.rows.map((row) => ({
+        at: new Date(`${row.period}T00:00:00Z`),
+        value: row.value ?? 0,
+      }));
       const result = backtest(series, { grain: 'day', horizon: 7, origins: 8 });
       console.log(
         `${metric.padEnd(24)} ${(result.modelMape * 100).toFixed(1).padStart(9)}%   ${(result.naiveMape * 100).toFixed(1).padStart(18)}%   ${(result.modelMape / result.naiveMape).toFixed(2)}`,

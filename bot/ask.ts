@@ -71,7 +71,9 @@ export function createAskPipeline(options: AskPipelineOptions): AskPipeline {
       await audit.record({ kind: 'question', question: request.question });
       const waitSeconds = Math.max(
         options.rateLimiter?.take(`user:${request.asker.surface}:${request.asker.id}`) ?? 0,
-        request.asker.channel ? (options.rateLimiter?.take(`channel:${request.asker.surface}:${request.asker.channel}`) ?? 0) : 0,
+        request.asker.channel
+          ? (options.rateLimiter?.take(`channel:${request.asker.surface}:${request.asker.channel}`) ?? 0)
+          : 0,
       );
       if (waitSeconds > 0) {
         const text = `Too many questions in a short time; please wait ${waitSeconds} s and ask again.`;
@@ -120,7 +122,13 @@ export function createAskPipeline(options: AskPipelineOptions): AskPipeline {
       const permission = options.access?.check(route.tool, request.asker);
       if (permission && !permission.allowed) {
         // Refuse before any data is read: no partial answer can leak.
-        await audit.record({ kind: 'denied', tool: route.tool, args: route.args, allowed: false, error: permission.reason });
+        await audit.record({
+          kind: 'denied',
+          tool: route.tool,
+          args: route.args,
+          allowed: false,
+          error: permission.reason,
+        });
         return finish(request, options, started, {
           route,
           result: undefined,

@@ -10,7 +10,11 @@ export interface RateLimiter {
 }
 
 /** Token bucket: `capacity` requests at once, refilled at `perMinute` per minute. */
-export function createRateLimiter(options: { capacity: number; perMinute: number; maxKeys?: number }): RateLimiter {
+export function createRateLimiter(options: {
+  capacity: number;
+  perMinute: number;
+  maxKeys?: number;
+}): RateLimiter {
   if (!(options.capacity >= 1) || !(options.perMinute > 0)) {
     throw new Error('createRateLimiter: capacity must be ≥ 1 and perMinute > 0');
   }
@@ -45,7 +49,8 @@ export interface ConcurrencyLimiter {
 
 /** Creates a {@link ConcurrencyLimiter}. */
 export function createConcurrencyLimiter(limit: number): ConcurrencyLimiter {
-  if (!Number.isInteger(limit) || limit < 1) throw new Error('createConcurrencyLimiter: limit must be a positive integer');
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new Error('createConcurrencyLimiter: limit must be a positive integer');
   let active = 0;
   const queue: (() => void)[] = [];
   const release = (): void => {

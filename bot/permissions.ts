@@ -36,13 +36,21 @@ export const accessConfigSchema = z.object({
   privateChannels: z.array(z.string()).default([]),
   /** Overrides of {@link DEFAULT_TOOL_PERMISSIONS}. */
   tools: z
-    .record(z.string(), z.object({ roles: z.array(z.enum(['analyst', 'compliance', 'support', 'admin'])), privateChannelsOnly: z.boolean().optional() }))
+    .record(
+      z.string(),
+      z.object({
+        roles: z.array(z.enum(['analyst', 'compliance', 'support', 'admin'])),
+        privateChannelsOnly: z.boolean().optional(),
+      }),
+    )
     .default({}),
 });
 export type AccessConfig = z.infer<typeof accessConfigSchema>;
 
 /** The outcome of a permission check. */
-export type PermissionDecision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };
+export type PermissionDecision =
+  | { readonly allowed: true }
+  | { readonly allowed: false; readonly reason: string };
 
 /** Decides who may use which tool where. */
 export interface AccessPolicy {
@@ -59,11 +67,19 @@ export function createAccessPolicy(config: Partial<AccessConfig> = {}): AccessPo
   const access = accessConfigSchema.parse(config);
   const permissions: Record<string, ToolPermission> = { ...DEFAULT_TOOL_PERMISSIONS };
   for (const [tool, permission] of Object.entries(access.tools)) {
-    permissions[tool] = { roles: permission.roles, ...(permission.privateChannelsOnly === undefined ? {} : { privateChannelsOnly: permission.privateChannelsOnly }) };
+    permissions[tool] = {
+      roles: permission.roles,
+      ...(permission.privateChannelsOnly === undefined
+        ? {}
+        : { privateChannelsOnly: permission.privateChannelsOnly }),
+    };
   }
   const privateChannels = new Set(access.privateChannels);
   const isPrivate = (asker: Asker): boolean =>
-    asker.surface === 'cli' || asker.surface === 'test' || asker.surface === 'bench' || (asker.channel !== undefined && privateChannels.has(`${asker.surface}:${asker.channel}`));
+    asker.surface === 'cli' ||
+    asker.surface === 'test' ||
+    asker.surface === 'bench' ||
+    (asker.channel !== undefined && privateChannels.has(`${asker.surface}:${asker.channel}`));
   const policy: AccessPolicy = {
     roleOf(surface, userId) {
       return access.users[`${surface}:${userId}`] ?? access.defaultRole;

@@ -88,7 +88,10 @@ export function loadConfig(
  * A section of `analyst.config.json` that is not an environment variable (e.g. `access`: roles and
  * channels), or undefined when the file or the section is absent.
  */
-export function readConfigFileSection(name: string, configFile = resolve(process.cwd(), 'analyst.config.json')): unknown {
+export function readConfigFileSection(
+  name: string,
+  configFile = resolve(process.cwd(), 'analyst.config.json'),
+): unknown {
   if (!existsSync(configFile)) return undefined;
   try {
     return (JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>)[name];

@@ -37,11 +37,14 @@ const ADDITIVE_UNITS = new Set(['usd', 'count']);
 /** `metric_forecast`: a daily forecast with prediction intervals from a trend + day-of-week model. */
 export const metricForecastTool = defineTool({
   name: 'metric_forecast',
-  description: 'Forecast a metric for the coming days with prediction intervals, from a model with weekly seasonality and trend.',
+  description:
+    'Forecast a metric for the coming days with prediction intervals, from a model with weekly seasonality and trend.',
   input: metricForecastInput,
   async run(input, context): Promise<MetricForecastResult> {
     const historyDays = 56;
-    const today = new Date(Date.UTC(context.now.getUTCFullYear(), context.now.getUTCMonth(), context.now.getUTCDate()));
+    const today = new Date(
+      Date.UTC(context.now.getUTCFullYear(), context.now.getUTCMonth(), context.now.getUTCDate()),
+    );
     const start = new Date(today.getTime() - historyDays * 86_400_000);
     const outcome = await runMetricQuery(
       context.warehouse,
@@ -55,12 +58,19 @@ export const metricForecastTool = defineTool({
         now: context.now,
         maxRows: 1000,
         onStatement: (statement) =>
-          context.audit.record({ kind: 'sql', tool: 'metric_forecast', sql: statement.sql, rowCount: statement.rowCount, durationMs: statement.durationMs }),
+          context.audit.record({
+            kind: 'sql',
+            tool: 'metric_forecast',
+            sql: statement.sql,
+            rowCount: statement.rowCount,
+            durationMs: statement.durationMs,
+          }),
       },
     );
     // Days without rows had no activity: zero for sums and counts, a gap otherwise.
     const byDay = new Map(outcome.rows.map((row) => [String(row.period), row.value]));
-    const additive = ADDITIVE_UNITS.has(outcome.metric.unit) && outcome.metric.aggregation.kind !== 'snapshot';
+    const additive =
+      ADDITIVE_UNITS.has(outcome.metric.unit) && outcome.metric.aggregation.kind !== 'snapshot';
     const history: { period: string; value: number }[] = [];
     for (let day = 0; day < historyDays; day++) {
       const period = new Date(start.getTime() + day * 86_400_000).toISOString().slice(0, 10);

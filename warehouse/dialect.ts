@@ -54,10 +54,7 @@ export interface WalkOptions {
 export interface SqlDialect {
   readonly name: Dialect;
   /** The n-th (1-based) positional parameter. */
-  placeholder(
-    index: number,
-    type?: PlaceholderType,
-  ): string;
+  placeholder(index: number, type?: PlaceholderType): string;
   /** Start of the grain bucket containing `expression` (a timestamp), as a timestamp. */
   truncate(grain: Grain, expression: string): string;
   /** The UTC calendar date of a timestamp. */

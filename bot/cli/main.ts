@@ -4,12 +4,13 @@
  */
 import { Command } from 'commander';
 import { AnalystError, asAnalystError } from '../../core/errors.js';
-import { registerAnomalyCommand } from './commands/anomaly.js';
 import { registerAlertsCommand } from './commands/alerts.js';
+import { registerAnomalyCommand } from './commands/anomaly.js';
 import { registerAskCommand } from './commands/ask.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { runChat } from './commands/chat.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerRecommendCommand } from './commands/recommend.js';
 import { registerRouteCommand } from './commands/route.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSqlCommand } from './commands/sql.js';
@@ -40,6 +41,7 @@ export function createProgram(): Command {
   registerAuditCommand(program);
   registerServeCommand(program);
   registerAlertsCommand(program);
+  registerRecommendCommand(program);
   return program;
 }
 

@@ -10,8 +10,13 @@ import { buildRollups, clearSemanticCaches } from '../../warehouse/semantic/inde
 import { openStores, type Stores, storeOptionsFromConfig } from '../../warehouse/stores.js';
 import { type AskPipeline, createAskPipeline } from '../ask.js';
 import { createConversationStore } from '../conversation-store.js';
-import { type AccessConfig, type AccessPolicy, accessConfigSchema, createAccessPolicy } from '../permissions.js';
 import { createRouterFromConfig } from '../llm/index.js';
+import {
+  type AccessConfig,
+  type AccessPolicy,
+  accessConfigSchema,
+  createAccessPolicy,
+} from '../permissions.js';
 import { createOfflineRouter } from '../router/offline-router.js';
 import type { Router } from '../router/types.js';
 

@@ -164,10 +164,21 @@ function renderMetric(result: MetricQueryResult): Answer {
     chart = {
       kind: 'line',
       title: headline,
-      x: { field: 'period', title: '', type: 'temporal', grain: result.grain as 'hour' | 'day' | 'week' | 'month' },
+      x: {
+        field: 'period',
+        title: '',
+        type: 'temporal',
+        grain: result.grain as 'hour' | 'day' | 'week' | 'month',
+      },
       y: { field: 'value', title: yTitle, format: chartFormat(unit) },
       ...(result.previousRange
-        ? { compare: { field: 'previous_value', title: `${formatRange(result.previousRange)}`, currentTitle: formatRange(result.timeRange) } }
+        ? {
+            compare: {
+              field: 'previous_value',
+              title: `${formatRange(result.previousRange)}`,
+              currentTitle: formatRange(result.timeRange),
+            },
+          }
         : {}),
       data: rows.map((row) => ({ ...row })),
     };
@@ -206,7 +217,10 @@ function renderForecast(result: MetricForecastResult): Answer {
   const last = result.forecast[result.forecast.length - 1]!;
   const highest = result.forecast.reduce((best, point) => (point.value > best.value ? point : best), first);
   const lowest = result.forecast.reduce((best, point) => (point.value < best.value ? point : best), first);
-  const range = formatRange({ start: first.period, end: new Date(Date.parse(`${last.period}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10) });
+  const range = formatRange({
+    start: first.period,
+    end: new Date(Date.parse(`${last.period}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10),
+  });
   const summary = [
     `Forecast of ${result.label.toLowerCase()}${describeFilters(result.filters)} for ${range}${
       result.forecastTotal === undefined ? '' : `: ${formatValue(result.forecastTotal, unit)} in total`
@@ -217,13 +231,23 @@ function renderForecast(result: MetricForecastResult): Answer {
   ].join(' ');
   const data = [
     ...result.history.slice(-28).map((point) => ({ period: point.period, value: point.value })),
-    ...result.forecast.map((point) => ({ period: point.period, forecast: point.value, lower: point.lower, upper: point.upper })),
+    ...result.forecast.map((point) => ({
+      period: point.period,
+      forecast: point.value,
+      lower: point.lower,
+      upper: point.upper,
+    })),
   ];
   return {
     summary,
     table: {
       headers: ['day', 'forecast', 'lower', 'upper'],
-      rows: result.forecast.map((point) => [point.period, formatValue(point.value, unit), formatValue(point.lower, unit), formatValue(point.upper, unit)]),
+      rows: result.forecast.map((point) => [
+        point.period,
+        formatValue(point.value, unit),
+        formatValue(point.lower, unit),
+        formatValue(point.upper, unit),
+      ]),
       numeric: [false, true, true, true],
     },
     chart: {
@@ -239,7 +263,9 @@ function renderForecast(result: MetricForecastResult): Answer {
     rowCount: result.forecast.length,
     truncated: false,
     sql: result.sql,
-    definitions: [`${result.metric}: forecast with ${result.model}; ${formatPercent(result.level, 0)} prediction intervals from the residual spread`],
+    definitions: [
+      `${result.metric}: forecast with ${result.model}; ${formatPercent(result.level, 0)} prediction intervals from the residual spread`,
+    ],
   };
 }
 

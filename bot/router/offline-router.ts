@@ -258,6 +258,9 @@ const WHICH_METRIC =
 function decide(question: string, slots: Slots, now: Date, evidence: Evidence): Decision {
   const { text } = evidence;
   if (slots.sql) return { tool: 'sql_query', args: { sql: slots.sql }, confidence: 1 };
+  // "sql: DELETE …" is still a request to run SQL: route it so the guard refuses it with its reason.
+  const explicitSql = /^\s*(?:sql|run this|run|query|execute)\s*:\s*([\s\S]+)$/i.exec(question)?.[1]?.trim();
+  if (explicitSql) return { tool: 'sql_query', args: { sql: explicitSql }, confidence: 1 };
   const get = (tool: RoutableTool | 'none'): number => evidence.scores.get(tool) ?? 0;
   const metric = chooseMetric(evidence);
 

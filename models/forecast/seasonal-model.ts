@@ -91,10 +91,14 @@ function ridge(rows: number[][], targets: number[], lambda = 1e-3): Float64Array
  * Fits the model on a series (oldest first). Uses at most the last `windowPeriods` points (default:
  * 8 weeks of days, or 4 weeks of hours) so old regimes do not dominate the trend.
  */
-export function fitSeasonalModel(series: readonly SeriesPoint[], options: { grain: 'day' | 'hour'; windowPeriods?: number }): SeasonalModel {
+export function fitSeasonalModel(
+  series: readonly SeriesPoint[],
+  options: { grain: 'day' | 'hour'; windowPeriods?: number },
+): SeasonalModel {
   const window = options.windowPeriods ?? (options.grain === 'day' ? 56 : 24 * 28);
   const points = series.slice(-window);
-  if (points.length < 14) throw new Error(`a forecast needs at least 14 periods of history, got ${points.length}`);
+  if (points.length < 14)
+    throw new Error(`a forecast needs at least 14 periods of history, got ${points.length}`);
   const unit = options.grain === 'day' ? DAY_MS : HOUR_MS;
   const origin = Math.floor(points[0]!.at.getTime() / unit);
   const logScale = points.every((point) => point.value > 0);
@@ -134,9 +138,13 @@ export function forecastSeasonal(model: SeasonalModel, horizon: number, level = 
   const result: ForecastPoint[] = [];
   for (let step = 1; step <= horizon; step++) {
     const at = new Date(model.lastAt.getTime() + step * unit);
-    const mean = features(model.grain, at, model.origin).reduce((sum, value, column) => sum + value * model.coefficients[column]!, 0);
+    const mean = features(model.grain, at, model.origin).reduce(
+      (sum, value, column) => sum + value * model.coefficients[column]!,
+      0,
+    );
     // Uncertainty grows with the distance from the data (trend extrapolation).
-    const spread = z * model.residualStd * Math.sqrt(1 + 1 / model.trainingPoints + (step / model.trainingPoints) * 2);
+    const spread =
+      z * model.residualStd * Math.sqrt(1 + 1 / model.trainingPoints + (step / model.trainingPoints) * 2);
     const back = (value: number): number => (model.logScale ? Math.exp(value) : value);
     result.push({
       at: model.grain === 'day' ? at.toISOString().slice(0, 10) : at.toISOString(),
@@ -149,7 +157,11 @@ export function forecastSeasonal(model: SeasonalModel, horizon: number, level = 
 }
 
 /** Seasonal-naive forecast: the value of the same period one week earlier. */
-export function seasonalNaive(series: readonly SeriesPoint[], horizon: number, grain: 'day' | 'hour'): number[] {
+export function seasonalNaive(
+  series: readonly SeriesPoint[],
+  horizon: number,
+  grain: 'day' | 'hour',
+): number[] {
   const season = grain === 'day' ? 7 : 168;
   const result: number[] = [];
   for (let step = 1; step <= horizon; step++) {
@@ -198,5 +210,9 @@ export function backtest(
     naive.push(...seasonalNaive(history, future.length, options.grain));
     cuts++;
   }
-  return { modelMape: meanAbsolutePercentageError(actual, model), naiveMape: meanAbsolutePercentageError(actual, naive), cuts };
+  return {
+    modelMape: meanAbsolutePercentageError(actual, model),
+    naiveMape: meanAbsolutePercentageError(actual, naive),
+    cuts,
+  };
 }

@@ -79,7 +79,12 @@ export function storedForms(chain: AddressChain, address: string): string[] {
   return [...new Set([lower, `0x${eip55Checksum(lower.slice(2))}`, address])];
 }
 
-function invalidAddress(address: string, chain: AddressChain, problem: string, inferred: boolean): InvalidInputError {
+function invalidAddress(
+  address: string,
+  chain: AddressChain,
+  problem: string,
+  inferred: boolean,
+): InvalidInputError {
   const shown = address.length > 70 ? `${address.slice(0, 67)}…` : address;
   return new InvalidInputError(
     'address_invalid',
@@ -97,7 +102,11 @@ function likelyChain(address: string): AddressChain {
 
 function checkEvm(chain: 'ethereum' | 'bsc', address: string): AddressCheck {
   if (!address.startsWith('0x')) {
-    return { valid: false, chain, problem: `it must start with 0x${/^0X/.test(address) ? ' (lower-case x)' : ''}` };
+    return {
+      valid: false,
+      chain,
+      problem: `it must start with 0x${/^0X/.test(address) ? ' (lower-case x)' : ''}`,
+    };
   }
   const body = address.slice(2);
   if (body.length !== 40) {
@@ -130,7 +139,11 @@ function checkBitcoin(address: string): AddressCheck {
     const problem = bech32Problem(address);
     return problem
       ? { valid: false, chain: 'bitcoin', problem }
-      : { valid: true, chain: 'bitcoin', format: /^bc1q/i.test(address) ? 'bech32 (segwit v0)' : 'bech32m (taproot)' };
+      : {
+          valid: true,
+          chain: 'bitcoin',
+          format: /^bc1q/i.test(address) ? 'bech32 (segwit v0)' : 'bech32m (taproot)',
+        };
   }
   if (!/^[13]/.test(address)) {
     return {
@@ -142,7 +155,11 @@ function checkBitcoin(address: string): AddressCheck {
   const problem = base58CheckProblem(address, [0x00, 0x05], 20);
   return problem
     ? { valid: false, chain: 'bitcoin', problem }
-    : { valid: true, chain: 'bitcoin', format: address.startsWith('1') ? 'base58check P2PKH' : 'base58check P2SH' };
+    : {
+        valid: true,
+        chain: 'bitcoin',
+        format: address.startsWith('1') ? 'base58check P2PKH' : 'base58check P2SH',
+      };
 }
 
 function checkTron(address: string): AddressCheck {
@@ -151,7 +168,9 @@ function checkTron(address: string): AddressCheck {
     return { valid: false, chain: 'tron', problem: `it must be 34 characters long, found ${address.length}` };
   }
   const problem = base58CheckProblem(address, [0x41], 20);
-  return problem ? { valid: false, chain: 'tron', problem } : { valid: true, chain: 'tron', format: 'base58check' };
+  return problem
+    ? { valid: false, chain: 'tron', problem }
+    : { valid: true, chain: 'tron', format: 'base58check' };
 }
 
 function checkSolana(address: string): AddressCheck {
@@ -159,7 +178,11 @@ function checkSolana(address: string): AddressCheck {
   if (bad) return { valid: false, chain: 'solana', problem: bad };
   const bytes = base58Decode(address)!;
   if (bytes.length !== 32) {
-    return { valid: false, chain: 'solana', problem: `it decodes to ${bytes.length} bytes, a public key has 32` };
+    return {
+      valid: false,
+      chain: 'solana',
+      problem: `it decodes to ${bytes.length} bytes, a public key has 32`,
+    };
   }
   return { valid: true, chain: 'solana', format: 'base58 public key' };
 }
@@ -175,7 +198,11 @@ function nonBase58(text: string): string | undefined {
 }
 
 /** Why a base58check string fails (characters, checksum, version, length), or undefined. */
-function base58CheckProblem(text: string, versions: readonly number[], payloadBytes: number): string | undefined {
+function base58CheckProblem(
+  text: string,
+  versions: readonly number[],
+  payloadBytes: number,
+): string | undefined {
   const bad = nonBase58(text);
   if (bad) return bad;
   const bytes = base58Decode(text)!;
@@ -183,13 +210,15 @@ function base58CheckProblem(text: string, versions: readonly number[], payloadBy
   const body = bytes.subarray(0, bytes.length - 4);
   const checksum = sha256(sha256(body));
   for (let index = 0; index < 4; index++) {
-    if (checksum[index] !== bytes[body.length + index]) return 'the base58check checksum does not match (a mistyped character?)';
+    if (checksum[index] !== bytes[body.length + index])
+      return 'the base58check checksum does not match (a mistyped character?)';
   }
   const version = body[0]!;
   if (!versions.includes(version)) {
     return `version byte 0x${version.toString(16).padStart(2, '0')} is not ${versions.map((item) => `0x${item.toString(16).padStart(2, '0')}`).join(' or ')}`;
   }
-  if (body.length - 1 !== payloadBytes) return `the payload is ${body.length - 1} bytes, expected ${payloadBytes}`;
+  if (body.length - 1 !== payloadBytes)
+    return `the payload is ${body.length - 1} bytes, expected ${payloadBytes}`;
   return undefined;
 }
 
@@ -210,7 +239,8 @@ function bech32Problem(address: string): string | undefined {
     return 'bech32 addresses must be all lower-case or all upper-case';
   }
   const lower = address.toLowerCase();
-  if (lower.length < 14 || lower.length > 74) return `a segwit address has 14 to 74 characters, found ${lower.length}`;
+  if (lower.length < 14 || lower.length > 74)
+    return `a segwit address has 14 to 74 characters, found ${lower.length}`;
   const data: number[] = [];
   for (let index = 3; index < lower.length; index++) {
     const value = BECH32_ALPHABET.indexOf(lower[index]!);
@@ -220,7 +250,11 @@ function bech32Problem(address: string): string | undefined {
     data.push(value);
   }
   const hrp = 'bc';
-  const expanded = [...[...hrp].map((c) => c.charCodeAt(0) >> 5), 0, ...[...hrp].map((c) => c.charCodeAt(0) & 31)];
+  const expanded = [
+    ...[...hrp].map((c) => c.charCodeAt(0) >> 5),
+    0,
+    ...[...hrp].map((c) => c.charCodeAt(0) & 31),
+  ];
   const check = polymod([...expanded, ...data]);
   const version = data[0]!;
   if (version > 16) return `witness version ${version} does not exist (0 to 16)`;
@@ -245,8 +279,10 @@ function bech32Problem(address: string): string | undefined {
       program.push((accumulator >> bits) & 0xff);
     }
   }
-  if (bits >= 5 || ((accumulator << (8 - bits)) & 0xff) !== 0) return 'the witness program has invalid padding';
-  if (program.length < 2 || program.length > 40) return `the witness program is ${program.length} bytes (2 to 40 allowed)`;
+  if (bits >= 5 || ((accumulator << (8 - bits)) & 0xff) !== 0)
+    return 'the witness program has invalid padding';
+  if (program.length < 2 || program.length > 40)
+    return `the witness program is ${program.length} bytes (2 to 40 allowed)`;
   if (version === 0 && program.length !== 20 && program.length !== 32) {
     return `a witness v0 program is 20 or 32 bytes, found ${program.length}`;
   }

@@ -9,7 +9,13 @@
  * Incoming exposure follows money back to where it came from (transfers into the address, their
  * senders, …); outgoing exposure follows it forward.
  */
-import { type AddressChain, chainsForAddress, checkAddress, storedForms, validateAddress } from './address-format.js';
+import {
+  type AddressChain,
+  chainsForAddress,
+  checkAddress,
+  storedForms,
+  validateAddress,
+} from './address-format.js';
 import { round, SqlParameters, toIso, toNumber } from './sql.js';
 import type { RiskThresholds } from './thresholds.js';
 import type { EvidenceItem, RiskSource } from './types.js';
@@ -113,7 +119,10 @@ const EMPTY_TOTALS: FlowTotals = { transfers: 0, usd: 0, counterparties: 0, firs
  *
  * @throws InvalidInputError `address_invalid` naming the chain and what is wrong with the address.
  */
-export async function profileAddress(source: RiskSource, options: AddressProfileOptions): Promise<AddressProfile> {
+export async function profileAddress(
+  source: RiskSource,
+  options: AddressProfileOptions,
+): Promise<AddressProfile> {
   const address = options.address.trim();
   const candidates = validateAddress(address, options.chain);
   const { dialect } = source;
@@ -172,11 +181,22 @@ FROM (
   const totals = (direction: 'in' | 'out'): FlowTotals => {
     const rows = flowRows.filter((row) => row.direction === direction);
     if (rows.length === 0) return EMPTY_TOTALS;
-    const firsts = rows.map((row) => row.first).filter((value): value is string => value !== null).map(toIso).sort();
-    const lasts = rows.map((row) => row.last).filter((value): value is string => value !== null).map(toIso).sort();
+    const firsts = rows
+      .map((row) => row.first)
+      .filter((value): value is string => value !== null)
+      .map(toIso)
+      .sort();
+    const lasts = rows
+      .map((row) => row.last)
+      .filter((value): value is string => value !== null)
+      .map(toIso)
+      .sort();
     return {
       transfers: rows.reduce((sum, row) => sum + toNumber(row.transfers), 0),
-      usd: round(rows.reduce((sum, row) => sum + toNumber(row.usd), 0), 2),
+      usd: round(
+        rows.reduce((sum, row) => sum + toNumber(row.usd), 0),
+        2,
+      ),
       counterparties: rows.reduce((sum, row) => sum + toNumber(row.counterparties), 0),
       first: firsts[0] ?? null,
       last: lasts.at(-1) ?? null,
@@ -227,7 +247,14 @@ FROM (
   // Exposure: one bounded walk per direction.
   const walks = await Promise.all(
     (['incoming', 'outgoing'] as const).map((direction) =>
-      exposureWalk(source, { chain, start: stored, direction, maxHops, fanOut, thresholds: options.thresholds }),
+      exposureWalk(source, {
+        chain,
+        start: stored,
+        direction,
+        maxHops,
+        fanOut,
+        thresholds: options.thresholds,
+      }),
     ),
   );
   const paths = walks.flatMap((walk) => walk.paths);
@@ -238,7 +265,9 @@ FROM (
       summary.push({ direction: path.direction, label: path.label, nearestHops: path.hops, addresses: 1 });
     } else {
       const addresses = new Set(
-        paths.filter((item) => item.direction === path.direction && item.label === path.label).map((item) => item.illicitAddress),
+        paths
+          .filter((item) => item.direction === path.direction && item.label === path.label)
+          .map((item) => item.illicitAddress),
       ).size;
       summary.splice(summary.indexOf(existing), 1, {
         ...existing,
@@ -249,9 +278,15 @@ FROM (
   }
   const illicit = new Set(thresholds.illicit_labels);
   const ownIllicit = labelRows.filter((row) => illicit.has(row.label));
-  const nearest = paths.reduce<ExposurePath | undefined>((best, path) => (!best || path.hops < best.hops ? path : best), undefined);
+  const nearest = paths.reduce<ExposurePath | undefined>(
+    (best, path) => (!best || path.hops < best.hops ? path : best),
+    undefined,
+  );
   const risk: AddressProfile['risk'] = ownIllicit.length
-    ? { level: 'high', reason: `the address itself is labelled ${ownIllicit.map((row) => row.label).join(' and ')}` }
+    ? {
+        level: 'high',
+        reason: `the address itself is labelled ${ownIllicit.map((row) => row.label).join(' and ')}`,
+      }
     : nearest && nearest.hops === 1
       ? { level: 'high', reason: `a direct ${nearest.direction} transfer with a ${nearest.label} address` }
       : nearest
@@ -260,7 +295,10 @@ FROM (
             reason: `${nearest.direction} exposure to a ${nearest.label} address ${nearest.hops} hops away`,
           }
         : incoming.transfers + outgoing.transfers > 0 || labelRows.length > 0
-          ? { level: 'low', reason: `no ${thresholds.illicit_labels.join('/')} address within ${maxHops} hops` }
+          ? {
+              level: 'low',
+              reason: `no ${thresholds.illicit_labels.join('/')} address within ${maxHops} hops`,
+            }
           : { level: 'none', reason: 'the warehouse has no transfers or labels for this address' };
   return {
     address: stored,
@@ -272,15 +310,26 @@ FROM (
     onChain: {
       incoming,
       outgoing,
-      firstSeen: [incoming.first, outgoing.first].filter((value): value is string => value !== null).sort()[0] ?? null,
-      lastSeen: [incoming.last, outgoing.last].filter((value): value is string => value !== null).sort().at(-1) ?? null,
+      firstSeen:
+        [incoming.first, outgoing.first].filter((value): value is string => value !== null).sort()[0] ?? null,
+      lastSeen:
+        [incoming.last, outgoing.last]
+          .filter((value): value is string => value !== null)
+          .sort()
+          .at(-1) ?? null,
     },
     exchange: {
       users: users.length,
       deposits: users.reduce((sum, user) => sum + user.deposits, 0),
-      depositUsd: round(users.reduce((sum, user) => sum + user.depositUsd, 0), 2),
+      depositUsd: round(
+        users.reduce((sum, user) => sum + user.depositUsd, 0),
+        2,
+      ),
       withdrawals: users.reduce((sum, user) => sum + user.withdrawals, 0),
-      withdrawalUsd: round(users.reduce((sum, user) => sum + user.withdrawalUsd, 0), 2),
+      withdrawalUsd: round(
+        users.reduce((sum, user) => sum + user.withdrawalUsd, 0),
+        2,
+      ),
       topUsers: users.slice(0, 20),
     },
     exposure: {
@@ -404,7 +453,10 @@ ORDER BY e.hops, e.label`,
   }
   const paths = found.map((row): ExposurePath => {
     const nodes = [...row.path!];
-    const transfers = row.edges!.map(Number).map((id) => legs.get(id)).filter((leg): leg is EvidenceItem => leg !== undefined);
+    const transfers = row
+      .edges!.map(Number)
+      .map((id) => legs.get(id))
+      .filter((leg): leg is EvidenceItem => leg !== undefined);
     // The walk runs from the address outwards; incoming money ran the other way.
     const inFlowOrder = options.direction === 'incoming';
     return {

@@ -23,6 +23,7 @@ export interface StoredAlert {
   readonly userId: number | null;
   readonly score: number;
   readonly title: string;
+  readonly rule: string;
   readonly status: AlertStatus;
   readonly thresholdsVersion: number;
   readonly firstSeen: string;
@@ -118,7 +119,10 @@ export async function setAlertStatus(
   status: AlertStatus,
   options: { actor: string; now: Date; note?: string },
 ): Promise<StoredAlert> {
-  const [previous] = await query<{ status: AlertStatus }>('SELECT status FROM app.alerts WHERE alert_id = $1', [alertId]);
+  const [previous] = await query<{ status: AlertStatus }>(
+    'SELECT status FROM app.alerts WHERE alert_id = $1',
+    [alertId],
+  );
   if (!previous) throw new InvalidInputError('alert_unknown', `There is no alert ${alertId}.`);
   const now = options.now.toISOString();
   if (previous.status !== status) {
@@ -126,7 +130,8 @@ export async function setAlertStatus(
       'UPDATE app.alerts SET status = $2, status_changed_at = $3::timestamptz, status_changed_by = $4 WHERE alert_id = $1',
       [alertId, status, now, options.actor],
     );
-    const event = status === 'acked' ? 'alert-acked' : status === 'resolved' ? 'alert-resolved' : 'alert-reopened';
+    const event =
+      status === 'acked' ? 'alert-acked' : status === 'resolved' ? 'alert-resolved' : 'alert-reopened';
     await query(
       `INSERT INTO app.aml_alert_events (alert_id, event, from_status, to_status, actor, note, at)
 VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz)`,
@@ -167,7 +172,7 @@ export async function listRiskAlerts(query: RiskQuery, options: AlertListOptions
   if (options.alertIds) conditions.push(`alert_id = ANY(${add([...options.alertIds], 'bigint[]')})`);
   if (options.scenario) conditions.push(`scenario = ${add(options.scenario, 'text')}`);
   const rows = await query<Record<string, unknown>>(
-    `SELECT alert_id, fingerprint, kind, scenario, subject, user_id, score, title, status, thresholds_version,
+    `SELECT alert_id, fingerprint, kind, scenario, subject, user_id, score, title, rule, status, thresholds_version,
   first_seen, last_seen, occurrences, status_changed_at, status_changed_by${options.withEvidence ? ', evidence' : ''}
 FROM app.alerts${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}
 ORDER BY last_seen DESC, score DESC, alert_id DESC LIMIT ${add(options.limit, 'integer')}`,
@@ -182,6 +187,7 @@ ORDER BY last_seen DESC, score DESC, alert_id DESC LIMIT ${add(options.limit, 'i
     userId: row['user_id'] === null ? null : toNumber(row['user_id']),
     score: round(toNumber(row['score'])),
     title: String(row['title']),
+    rule: String(row['rule']),
     status: row['status'] as AlertStatus,
     thresholdsVersion: toNumber(row['thresholds_version']),
     firstSeen: toIso(row['first_seen']),
@@ -189,7 +195,9 @@ ORDER BY last_seen DESC, score DESC, alert_id DESC LIMIT ${add(options.limit, 'i
     occurrences: toNumber(row['occurrences']),
     statusChangedAt: row['status_changed_at'] === null ? null : toIso(row['status_changed_at']),
     statusChangedBy: row['status_changed_by'] === null ? null : String(row['status_changed_by']),
-    ...(options.withEvidence ? { evidence: typeof row['evidence'] === 'string' ? JSON.parse(row['evidence']) : row['evidence'] } : {}),
+    ...(options.withEvidence
+      ? { evidence: typeof row['evidence'] === 'string' ? JSON.parse(row['evidence']) : row['evidence'] }
+      : {}),
   }));
 }
 

@@ -81,7 +81,8 @@ export const BEHAVIOURAL_FEATURES: readonly BehaviouralFeature[] = [
     unit: 'usd',
     groups: ['trades'],
     description: 'notional USD per trade',
-    expression: (dialect) => `COALESCE(${dialect.safeDivide('g_trades.trade_usd', 'g_trades.trade_count')}, 0)`,
+    expression: (dialect) =>
+      `COALESCE(${dialect.safeDivide('g_trades.trade_usd', 'g_trades.trade_count')}, 0)`,
     missing: 0,
   },
   {
@@ -486,7 +487,9 @@ export async function computeBehaviouralFeatures(
     features,
     rows: raw.map((row) => ({
       userId: toNumber(row['user_id']),
-      values: Object.fromEntries(features.map((feature) => [feature.name, toNullableNumber(row[feature.name])])),
+      values: Object.fromEntries(
+        features.map((feature) => [feature.name, toNullableNumber(row[feature.name])]),
+      ),
     })),
   };
 }

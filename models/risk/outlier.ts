@@ -10,7 +10,13 @@
  * worth a look are rarer than one user in 256, so small samples seldom contain one and cannot isolate it
  * better than the edge of the ordinary crowd.
  */
-import { columnMedians, createFeatureMatrix, explainRow, fitIsolationForest, scoreIsolationForest } from '../anomaly/index.js';
+import {
+  columnMedians,
+  createFeatureMatrix,
+  explainRow,
+  fitIsolationForest,
+  scoreIsolationForest,
+} from '../anomaly/index.js';
 import { computeBehaviouralFeatures } from './features.js';
 import { fingerprintOf, round, SqlParameters, toIso, toNumber, windowPlaceholders } from './sql.js';
 import type { RiskThresholds } from './thresholds.js';
@@ -45,7 +51,10 @@ export function outlierRuleText(thresholds: RiskThresholds): string {
  * const { hits } = await runOutlierScan(source, { window, thresholds });
  * hits[0].explanation; // [{ feature: 'avg_trade_usd', text: 'average trade size 10,368× the median', … }]
  */
-export async function runOutlierScan(source: RiskSource, options: OutlierScanOptions): Promise<OutlierScanResult> {
+export async function runOutlierScan(
+  source: RiskSource,
+  options: OutlierScanOptions,
+): Promise<OutlierScanResult> {
   const config = options.thresholds.outlier;
   const { features, rows } = await computeBehaviouralFeatures(source, {
     window: options.window,
@@ -62,7 +71,11 @@ export async function runOutlierScan(source: RiskSource, options: OutlierScanOpt
     });
   });
   const matrix = createFeatureMatrix(values, rows.length, width);
-  const forest = fitIsolationForest(matrix, { trees: config.trees, maxSamples: config.max_samples, seed: config.seed });
+  const forest = fitIsolationForest(matrix, {
+    trees: config.trees,
+    maxSamples: config.max_samples,
+    seed: config.seed,
+  });
   const scores = scoreIsolationForest(forest, matrix);
   const medians = columnMedians(matrix);
   const take = Math.min(config.top, options.limit ?? config.top, rows.length);
@@ -105,7 +118,8 @@ export async function runOutlierScan(source: RiskSource, options: OutlierScanOpt
       population: rows.length,
       anomalyScore: round(scores[index]!),
     };
-    for (const feature of features) facts[feature.name] = round(row.values[feature.name] ?? feature.missing, 3);
+    for (const feature of features)
+      facts[feature.name] = round(row.values[feature.name] ?? feature.missing, 3);
     return {
       scenario: 'outlier',
       userId: row.userId,

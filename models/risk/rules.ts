@@ -169,7 +169,11 @@ ORDER BY b.user_id, b.created_at, b.deposit_id`;
       evidence,
       firstAt: evidence[0]!.at,
       lastAt: evidence.at(-1)!.at,
-      fingerprint: fingerprintOf('structuring', `user:${userId}`, `deposit:${toNumber(deposits[anchor]!.deposit_id)}`),
+      fingerprint: fingerprintOf(
+        'structuring',
+        `user:${userId}`,
+        `deposit:${toNumber(deposits[anchor]!.deposit_id)}`,
+      ),
     } satisfies RiskHit;
   });
 };
@@ -293,7 +297,11 @@ SELECT t.* FROM trips t JOIN flagged f ON f.user_id = t.user_id ORDER BY t.user_
       evidence,
       firstAt: evidence[0]!.at,
       lastAt: evidence.at(-1)!.at,
-      fingerprint: fingerprintOf('rapid_movement', `user:${userId}`, `deposit:${toNumber(trips[anchor]!.deposit_id)}`),
+      fingerprint: fingerprintOf(
+        'rapid_movement',
+        `user:${userId}`,
+        `deposit:${toNumber(trips[anchor]!.deposit_id)}`,
+      ),
     } satisfies RiskHit;
   });
 };
@@ -310,7 +318,8 @@ const dormantReactivation: RuleRunner = async (source, options) => {
   const follow = parameters.add(rule.follow_days * 86_400, 'float');
   const ratio = parameters.add(rule.min_ratio, 'float');
   const users = (column: string): string => userFilter(dialect, parameters, column, options.userIds);
-  const minus = (expression: string, seconds: string): string => dialect.addSeconds(expression, `-(${seconds})`);
+  const minus = (expression: string, seconds: string): string =>
+    dialect.addSeconds(expression, `-(${seconds})`);
   // A gap of at least a year that ends inside the window can only end at the user's first activity in
   // it, and starts at the last activity before the window. Transfers alone give a necessary condition
   // (the gap between transfers is at least the gap between all activity), which leaves few users for
@@ -421,7 +430,11 @@ SELECT * FROM moves WHERE balance_usd > 0 AND amount_usd >= ${ratio} * balance_u
       evidence,
       firstAt: evidence[1]!.at,
       lastAt: evidence.at(-1)!.at,
-      fingerprint: fingerprintOf('dormant_reactivation', `user:${userId}`, `${first.kind}:${toNumber(first.id)}`),
+      fingerprint: fingerprintOf(
+        'dormant_reactivation',
+        `user:${userId}`,
+        `${first.kind}:${toNumber(first.id)}`,
+      ),
     } satisfies RiskHit;
   });
 };
@@ -544,7 +557,11 @@ ORDER BY 3, 5, 2`;
       evidence,
       firstAt: evidence[0]!.at,
       lastAt: evidence.at(-1)!.at,
-      fingerprint: fingerprintOf('high_risk_jurisdiction', `user:${userId}`, `login:${toNumber(logins[0]!.id)}`),
+      fingerprint: fingerprintOf(
+        'high_risk_jurisdiction',
+        `user:${userId}`,
+        `login:${toNumber(logins[0]!.id)}`,
+      ),
     } satisfies RiskHit;
   });
 };
@@ -564,7 +581,8 @@ function exposureLevels(
   maxHops: number,
   labels: string,
 ): string {
-  const [from, to] = direction === 'downstream' ? ['from_address', 'to_address'] : ['to_address', 'from_address'];
+  const [from, to] =
+    direction === 'downstream' ? ['from_address', 'to_address'] : ['to_address', 'from_address'];
   const prefix = direction === 'downstream' ? 'down' : 'up';
   const levels = [
     dialect.materialized(
@@ -676,14 +694,18 @@ ORDER BY e.user_id, e.created_at, e.id`;
     }
   }
   const text = ruleText('sanctioned_exposure', options.thresholds, options.highRisk);
-  const labelWeight = (label: string): number => (label === 'sanctioned' ? 0.95 : label === 'mixer' ? 0.85 : 0.75);
+  const labelWeight = (label: string): number =>
+    label === 'sanctioned' ? 0.95 : label === 'mixer' ? 0.85 : 0.75;
   return groupBy(rows, (row) => toNumber(row.user_id)).map(([userId, exposures]) => {
     const nearest = [...exposures].sort(
-      (a, b) => toNumber(a.hops) - toNumber(b.hops) || labelWeight(b.source_label) - labelWeight(a.source_label),
+      (a, b) =>
+        toNumber(a.hops) - toNumber(b.hops) || labelWeight(b.source_label) - labelWeight(a.source_label),
     )[0]!;
     const exposedUsd = exposures.reduce((sum, row) => sum + toNumber(row.amount_usd), 0);
     const minHops = toNumber(nearest.hops);
-    const score = clamp01(labelWeight(nearest.source_label) - 0.1 * minHops + (exposedUsd >= 10_000 ? 0.05 : 0));
+    const score = clamp01(
+      labelWeight(nearest.source_label) - 0.1 * minHops + (exposedUsd >= 10_000 ? 0.05 : 0),
+    );
     const evidence: EvidenceItem[] = exposures.flatMap((row) => {
       const hops = toNumber(row.hops);
       const path = row.transfers
@@ -691,7 +713,10 @@ ORDER BY e.user_id, e.created_at, e.id`;
             .split(',')
             .map((id) => legs.get(Number(id)))
             .filter((leg): leg is EvidenceItem => leg !== undefined)
-            .map((leg, index) => ({ ...leg, note: `hop ${index + 1} of ${hops} on the path from the ${row.source_label} address` }))
+            .map((leg, index) => ({
+              ...leg,
+              note: `hop ${index + 1} of ${hops} on the path from the ${row.source_label} address`,
+            }))
         : [];
       const transfer: EvidenceItem = {
         kind: row.kind,
@@ -721,13 +746,21 @@ ORDER BY e.user_id, e.created_at, e.id`;
         exposedTransfers: exposures.length,
         exposedUsd: round(exposedUsd, 2),
         minHops,
-        sanctionedSources: new Set(exposures.filter((row) => row.source_label === 'sanctioned').map((row) => row.source)).size,
-        mixerSources: new Set(exposures.filter((row) => row.source_label === 'mixer').map((row) => row.source)).size,
+        sanctionedSources: new Set(
+          exposures.filter((row) => row.source_label === 'sanctioned').map((row) => row.source),
+        ).size,
+        mixerSources: new Set(
+          exposures.filter((row) => row.source_label === 'mixer').map((row) => row.source),
+        ).size,
       },
       evidence,
       firstAt: toIso(exposures[0]!.created_at),
       lastAt: toIso(exposures.at(-1)!.created_at),
-      fingerprint: fingerprintOf('sanctioned_exposure', `user:${userId}`, `${exposures[0]!.kind}:${toNumber(exposures[0]!.id)}`),
+      fingerprint: fingerprintOf(
+        'sanctioned_exposure',
+        `user:${userId}`,
+        `${exposures[0]!.kind}:${toNumber(exposures[0]!.id)}`,
+      ),
     } satisfies RiskHit;
   });
 };
@@ -787,12 +820,16 @@ ORDER BY l.user_id, l.created_at, l.login_id`;
   return groupBy(rows, (row) => toNumber(row.user_id)).map(([userId, logins]) => {
     const devices = [...new Set(logins.map((row) => row.device_id))].sort();
     const others = [
-      ...new Set(devices.flatMap((device) => [...(members.get(device) ?? [])].filter((user) => user !== userId))),
+      ...new Set(
+        devices.flatMap((device) => [...(members.get(device) ?? [])].filter((user) => user !== userId)),
+      ),
     ].sort((a, b) => a - b);
     const accounts = Math.max(...logins.map((row) => toNumber(row.accounts)));
     const ageDays = (options.window.end.getTime() - toMs(logins[0]!.account_created_at)) / DAY_MS;
     const ips = new Set(logins.map((row) => row.ip)).size;
-    const score = clamp01(0.5 + 0.1 * Math.min(4, accounts - rule.min_accounts + 1) + (ageDays <= 180 ? 0.1 : 0));
+    const score = clamp01(
+      0.5 + 0.1 * Math.min(4, accounts - rule.min_accounts + 1) + (ageDays <= 180 ? 0.1 : 0),
+    );
     const evidence: EvidenceItem[] = logins.map((row) => ({
       kind: 'login',
       id: toNumber(row.login_id),

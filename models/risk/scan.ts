@@ -5,7 +5,7 @@
  */
 import type { SqlConnection } from '../../warehouse/connection.js';
 import { dialectFor } from '../../warehouse/dialect.js';
-import { runOutlierScan } from './outlier.js';
+import { outlierRuleText, runOutlierScan } from './outlier.js';
 import { RULES, ruleText } from './rules.js';
 import { defaultRiskConfig, type HighRiskList, type RiskThresholds } from './thresholds.js';
 import {
@@ -17,7 +17,6 @@ import {
   RULE_SCENARIOS,
   type RuleScenario,
 } from './types.js';
-import { outlierRuleText } from './outlier.js';
 
 /** Options of {@link runRiskScan}. */
 export interface RiskScanOptions {
@@ -123,6 +122,7 @@ export async function inScanTransaction<T>(
 export function plainSource(connection: SqlConnection): RiskSource {
   return {
     dialect: dialectFor(connection.dialect),
-    query: async <Row>(sql: string, params: readonly unknown[]) => (await connection.query<Row>(sql, params)).rows,
+    query: async <Row>(sql: string, params: readonly unknown[]) =>
+      (await connection.query<Row>(sql, params)).rows,
   };
 }

@@ -72,7 +72,10 @@ export interface RiskWindow {
 }
 
 /** Runs one statement and returns its rows; tools pass an audited runner, benches a plain one. */
-export type RiskQuery = <Row = Record<string, unknown>>(sql: string, params: readonly unknown[]) => Promise<Row[]>;
+export type RiskQuery = <Row = Record<string, unknown>>(
+  sql: string,
+  params: readonly unknown[],
+) => Promise<Row[]>;
 
 /** Where a scan reads from. */
 export interface RiskSource {

@@ -18,17 +18,27 @@ describe('access policy', () => {
   });
 
   it('names the missing role, and the channel rule for private tools', () => {
-    expect(policy.check('user_profile', { id: 'U9', role: 'analyst', surface: 'slack', channel: 'CPRIVATE' })).toEqual({
+    expect(
+      policy.check('user_profile', { id: 'U9', role: 'analyst', surface: 'slack', channel: 'CPRIVATE' }),
+    ).toEqual({
       allowed: false,
-      reason: 'Not allowed: user_profile needs the compliance role, and you have the analyst role. Ask an admin to grant it.',
+      reason:
+        'Not allowed: user_profile needs the compliance role, and you have the analyst role. Ask an admin to grant it.',
     });
-    expect(policy.check('user_profile', { id: 'U1', role: 'compliance', surface: 'slack', channel: 'CGENERAL' })).toEqual({
+    expect(
+      policy.check('user_profile', { id: 'U1', role: 'compliance', surface: 'slack', channel: 'CGENERAL' }),
+    ).toEqual({
       allowed: false,
-      reason: 'Not allowed here: user_profile shows customer-level data and runs only in the configured private channels or in a direct message.',
+      reason:
+        'Not allowed here: user_profile shows customer-level data and runs only in the configured private channels or in a direct message.',
     });
-    expect(policy.check('user_profile', { id: 'U1', role: 'compliance', surface: 'slack', channel: 'CPRIVATE' })).toEqual({ allowed: true });
+    expect(
+      policy.check('user_profile', { id: 'U1', role: 'compliance', surface: 'slack', channel: 'CPRIVATE' }),
+    ).toEqual({ allowed: true });
     expect(policy.check('sql_query', { id: 'U2', role: 'support', surface: 'slack' }).allowed).toBe(false);
-    expect(policy.allowedTools({ id: 'U2', role: 'support', surface: 'slack' })).not.toContain('anomaly_scan');
+    expect(policy.allowedTools({ id: 'U2', role: 'support', surface: 'slack' })).not.toContain(
+      'anomaly_scan',
+    );
   });
 });
 
@@ -52,12 +62,18 @@ describe('the pipeline refuses before touching data', () => {
       statementTimeoutMs: 1000,
       access: createAccessPolicy(),
     });
-    const outcome = await pipeline.ask({ question: 'pull up user 1', asker: { id: 'ana', role: 'analyst', surface: 'cli' }, now: new Date() });
+    const outcome = await pipeline.ask({
+      question: 'pull up user 1',
+      asker: { id: 'ana', role: 'analyst', surface: 'cli' },
+      now: new Date(),
+    });
     expect(outcome.text).toBe(
       'Not allowed: user_profile needs the compliance role, and you have the analyst role. Ask an admin to grant it (in the terminal: --role or ANALYST_ROLE).',
     );
     expect(outcome.result).toBeUndefined();
-    const { rows } = await stores.app.query<{ kind: string; allowed: boolean }>("SELECT kind, allowed FROM app.audit_log WHERE actor = 'ana' ORDER BY audit_id");
+    const { rows } = await stores.app.query<{ kind: string; allowed: boolean }>(
+      "SELECT kind, allowed FROM app.audit_log WHERE actor = 'ana' ORDER BY audit_id",
+    );
     expect(rows).toEqual([
       { kind: 'question', allowed: true },
       { kind: 'route', allowed: true },

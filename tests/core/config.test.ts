@@ -10,7 +10,12 @@ const noFile = join(tmpdir(), 'no-such-analyst.config.json');
 describe('configuration', () => {
   it('has defaults that need nothing set', () => {
     const config = loadConfig({}, noFile);
-    expect(config).toMatchObject({ ANALYST_DATA_DIR: './.analyst', ANALYST_ROLE: 'analyst', ANALYST_MAX_ROWS: 1000, OPENAI_MODEL: 'gpt-4o-mini' });
+    expect(config).toMatchObject({
+      ANALYST_DATA_DIR: './.analyst',
+      ANALYST_ROLE: 'analyst',
+      ANALYST_MAX_ROWS: 1000,
+      OPENAI_MODEL: 'gpt-4o-mini',
+    });
     expect(config.DATABASE_URL).toBeUndefined();
   });
 
@@ -18,7 +23,9 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://db' }, noFile)).toThrow(
       new ConfigurationError('DATABASE_URL', 'should look like postgres://user:password@host:5432/database'),
     );
-    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'abc' }, noFile)).toThrow('SLACK_BOT_TOKEN: should start with xoxb-');
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'abc' }, noFile)).toThrow(
+      'SLACK_BOT_TOKEN: should start with xoxb-',
+    );
     expect(() => loadConfig({ ANALYST_MAX_ROWS: 'lots' }, noFile)).toThrow(/^ANALYST_MAX_ROWS: /);
     expect(() => loadConfig({ DISCORD_PUBLIC_KEY: 'xyz' }, noFile)).toThrow(
       'DISCORD_PUBLIC_KEY: should be the 64-hex-character public key of the Discord application',

@@ -12,8 +12,8 @@ export function registerAskCommand(program: Command): void {
     .command('ask')
     .description('Answer one question')
     .argument('<question...>', 'the question, in plain English')
-    .option('--chart <file>', 'save the answer\'s chart as a PNG')
-    .option('--csv <file>', 'save the answer\'s table as CSV')
+    .option('--chart <file>', "save the answer's chart as a PNG")
+    .option('--csv <file>', "save the answer's table as CSV")
     .action(async (words: string[], options: { chart?: string; csv?: string }, command: Command) => {
       const flags = command.optsWithGlobals<GlobalFlags>();
       const runtime = await openRuntime(flags, { requireData: true });
@@ -30,8 +30,10 @@ export function registerAskCommand(program: Command): void {
           const rendered = await renderChartPng(outcome.answer.chart);
           writeFileSync(options.chart, rendered.png);
           process.stderr.write(`chart: ${options.chart} (${rendered.width}×${rendered.height})\n`);
-        } else if (options.chart) process.stderr.write('chart: this answer has no chart (time series and breakdowns do)\n');
-        if (options.csv && outcome.answer?.table) writeFileSync(options.csv, tableToCsv(outcome.answer.table));
+        } else if (options.chart)
+          process.stderr.write('chart: this answer has no chart (time series and breakdowns do)\n');
+        if (options.csv && outcome.answer?.table)
+          writeFileSync(options.csv, tableToCsv(outcome.answer.table));
         // For scripts: 0 = answered; 2 = the asker must change something (clarifying question, out of
         // scope, bad input); 1 = a system failed.
         if (outcome.error) setExitCode(outcome.error.userError ? 2 : 1);

@@ -15,12 +15,21 @@ export function registerAuditCommand(program: Command): void {
       const flags = command.optsWithGlobals<GlobalFlags>();
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) {
-        throw new InvalidInputError('limit_invalid', `--limit must be a whole number from 1 to 100000, got '${options.limit}'.`);
+        throw new InvalidInputError(
+          'limit_invalid',
+          `--limit must be a whole number from 1 to 100000, got '${options.limit}'.`,
+        );
       }
       let since: string | null = null;
       if (options.since) {
-        const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(options.since) ? `${options.since}T00:00:00Z` : options.since);
-        if (Number.isNaN(date.getTime())) throw new InvalidInputError('since_invalid', `--since '${options.since}' is not a date: use YYYY-MM-DD.`);
+        const date = new Date(
+          /^\d{4}-\d{2}-\d{2}$/.test(options.since) ? `${options.since}T00:00:00Z` : options.since,
+        );
+        if (Number.isNaN(date.getTime()))
+          throw new InvalidInputError(
+            'since_invalid',
+            `--since '${options.since}' is not a date: use YYYY-MM-DD.`,
+          );
         since = date.toISOString();
       }
       const runtime = await openRuntime(flags);
@@ -48,7 +57,9 @@ export function registerAuditCommand(program: Command): void {
           row['duration_ms'] === null ? '' : Number(row['duration_ms']).toFixed(1),
           row['allowed'] === false ? 'DENIED' : 'yes',
         ]);
-        process.stdout.write(`${renderTextTable({ headers, rows: table, numeric: headers.map((_, index) => index === 6 || index === 7) }, { maxRows: limit })}\n`);
+        process.stdout.write(
+          `${renderTextTable({ headers, rows: table, numeric: headers.map((_, index) => index === 6 || index === 7) }, { maxRows: limit })}\n`,
+        );
       } finally {
         await runtime.close();
       }

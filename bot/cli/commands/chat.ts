@@ -77,11 +77,16 @@ export async function runChat(flags: GlobalFlags): Promise<void> {
       }
       if (line.startsWith('/chart')) {
         const file = line.slice(6).trim() || 'chart.png';
-        if (!last?.answer?.chart) process.stdout.write('No chart for the last answer (charts come with time series and breakdowns).\n');
+        if (!last?.answer?.chart)
+          process.stdout.write(
+            'No chart for the last answer (charts come with time series and breakdowns).\n',
+          );
         else {
           const rendered = await renderChartPng(last.answer.chart);
           writeFileSync(file, rendered.png);
-          process.stdout.write(`Wrote a ${rendered.width}×${rendered.height} chart to ${file}${rendered.notes.length ? ` (${rendered.notes.join(' ')})` : ''}\n`);
+          process.stdout.write(
+            `Wrote a ${rendered.width}×${rendered.height} chart to ${file}${rendered.notes.length ? ` (${rendered.notes.join(' ')})` : ''}\n`,
+          );
         }
         continue;
       }

@@ -4,7 +4,14 @@ import { z } from 'zod';
 import { toLangChainTools } from '../../../bot/llm/index.js';
 import { NotAvailableError } from '../../../core/errors.js';
 import { createRandom } from '../../../core/random.js';
-import { type AuditEntry, defineTool, type Tool, TOOLS, type ToolContext, type ToolResultBase } from '../../../tools/index.js';
+import {
+  type AuditEntry,
+  defineTool,
+  TOOLS,
+  type Tool,
+  type ToolContext,
+  type ToolResultBase,
+} from '../../../tools/index.js';
 import { openStores, type Stores } from '../../../warehouse/stores.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');

@@ -31,7 +31,12 @@ describe('seasonal model', () => {
       const at = new Date(series[0]!.at.getTime() + day * 86_400_000);
       return 1000 * (1 + day * 0.004) * WEEKLY[(at.getUTCDay() + 6) % 7]!;
     });
-    expect(meanAbsolutePercentageError(truth, next.map((point) => point.value))).toBeLessThan(0.01);
+    expect(
+      meanAbsolutePercentageError(
+        truth,
+        next.map((point) => point.value),
+      ),
+    ).toBeLessThan(0.01);
     expect(next[0]!.at).toBe('2026-08-24');
   });
 
@@ -57,8 +62,12 @@ describe('seasonal model', () => {
 
   it('is deterministic and refuses too short a history', () => {
     const series = synthetic(60, 3);
-    expect(forecastSeasonal(fitSeasonalModel(series, { grain: 'day' }), 3)).toEqual(forecastSeasonal(fitSeasonalModel(series, { grain: 'day' }), 3));
-    expect(() => fitSeasonalModel(series.slice(0, 10), { grain: 'day' })).toThrow('a forecast needs at least 14 periods of history, got 10');
+    expect(forecastSeasonal(fitSeasonalModel(series, { grain: 'day' }), 3)).toEqual(
+      forecastSeasonal(fitSeasonalModel(series, { grain: 'day' }), 3),
+    );
+    expect(() => fitSeasonalModel(series.slice(0, 10), { grain: 'day' })).toThrow(
+      'a forecast needs at least 14 periods of history, got 10',
+    );
     expect(seasonalNaive(series, 2, 'day')).toEqual([series[53]!.value, series[54]!.value]);
   });
 });

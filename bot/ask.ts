@@ -163,11 +163,13 @@ export function createAskPipeline(options: AskPipelineOptions): AskPipeline {
         await audit.record({ kind: 'tool_call', tool: tool.name, args: input });
         const result = (await queries.run(() => tool.run(input, context))) as unknown as RenderableResult;
         const answer = renderAnswer(result);
+        const masked = maskedFlag(result);
         await audit.record({
           kind: 'answer',
           tool: tool.name,
           rowCount: answer.rowCount,
           durationMs: performance.now() - started,
+          ...(masked === undefined ? {} : { masked }),
         });
         return finish(request, options, started, {
           route,

@@ -1,9 +1,7 @@
-import { z } from 'zod';
-import { NotAvailableError } from '../core/errors.js';
 import { addressProfileTool } from './address-profile.js';
 import { alertsListTool } from './alerts-list.js';
 import { anomalyScanTool } from './anomaly-scan.js';
-import { defineTool, type Tool, type ToolResultBase } from './define-tool.js';
+import type { Tool } from './define-tool.js';
 import { describeDataTool } from './describe-data.js';
 import { feedbackSearchTool } from './feedback-search.js';
 import { feedbackSummaryTool } from './feedback-summary.js';
@@ -13,9 +11,6 @@ import { recommendForUserTool } from './recommend-for-user.js';
 import { similarItemsTool } from './similar-items.js';
 import { sqlQueryTool } from './sql-query.js';
 import { userProfileTool } from './user-profile.js';
-
-// Temporary stand-ins for tools whose real implementation lands with their issue; they validate
-// their arguments like the real ones and answer "not available yet".
 
 /** Every tool of the DESIGN.md catalogue, by name. The only way the bot touches data. */
 export const TOOLS: Readonly<Record<string, Tool>> = Object.fromEntries(

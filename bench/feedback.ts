@@ -80,9 +80,15 @@ export default async function feedbackBench(args: string[]): Promise<void> {
   // 1. Throughput.
   // One embedder (cache off) for both, so the comparison is the same ONNX session; chunks alternate
   // which goes first so that changes in the machine's load hit both sides alike.
-  const ingestEmbedder = await createTransformerEmbedder({ modelDir: DEFAULT_EMBEDDING_MODEL_DIR, cacheSize: 0 });
+  const ingestEmbedder = await createTransformerEmbedder({
+    modelDir: DEFAULT_EMBEDDING_MODEL_DIR,
+    cacheSize: 0,
+  });
   const stores = await openStores({ inMemory: true });
-  const store = createFeedbackStore(stores.app, { embedder: ingestEmbedder, sentiment: createLexiconSentiment() });
+  const store = createFeedbackStore(stores.app, {
+    embedder: ingestEmbedder,
+    sentiment: createLexiconSentiment(),
+  });
   await store.prepare();
   let rawMs = 0;
   let ingestMs = 0;

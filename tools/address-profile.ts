@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { NotAvailableError } from '../core/errors.js';
-import { defineTool, type ToolResultBase } from './define-tool.js';
+import { type AddressProfile, defaultRiskConfig, profileAddress } from '../models/risk/index.js';
+import { defineTool, type ExecutedSql } from './define-tool.js';
+import { auditedSource } from './risk-source.js';
 
 /** Chains the on-chain tools know. */
 export const CHAINS = ['ethereum', 'bitcoin', 'bsc', 'tron', 'solana'] as const;
@@ -18,13 +19,25 @@ export const addressProfileInput = z.object({
     .describe('Chain of the address; inferred from its format when omitted. Example: ethereum'),
 });
 
-/** `address_profile`: labels, exposure and flows of an on-chain address (built with the risk work). */
+/** Result of `address_profile`. */
+export type AddressProfileResult = AddressProfile & {
+  readonly kind: 'address_profile';
+  readonly sql: ExecutedSql[];
+};
+
+/** `address_profile`: labels, exposure paths, flows and exchange users of an on-chain address. */
 export const addressProfileTool = defineTool({
   name: 'address_profile',
   description:
     'Profile an on-chain address: labels, direct and multi-hop exposure to sanctioned, mixer, scam and darknet addresses (with the path), flows to and from the exchange, first and last seen, and which exchange users touched it.',
   input: addressProfileInput,
-  async run(): Promise<ToolResultBase> {
-    throw new NotAvailableError('On-chain address profiles');
+  async run(input, context): Promise<AddressProfileResult> {
+    const sql: ExecutedSql[] = [];
+    const profile = await profileAddress(auditedSource(context, 'address_profile', sql), {
+      address: input.address,
+      ...(input.chain ? { chain: input.chain } : {}),
+      thresholds: defaultRiskConfig().thresholds,
+    });
+    return { kind: 'address_profile', ...profile, sql };
   },
 });

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../core/errors.js';
 import { canSeePii, maskAddress, maskEmail, maskName, maskPhone } from '../core/pii.js';
+import { defaultRiskConfig, type UserRiskSection, userRiskSection } from '../models/risk/index.js';
 import { defineTool, type ExecutedSql, runAuditedQuery } from './define-tool.js';
+import { auditedQuery, auditedSource } from './risk-source.js';
 
 /** Input of `user_profile`. */
 export const userProfileInput = z.object({
@@ -63,6 +65,8 @@ export interface UserProfileResult {
   };
   readonly recentLogins: { at: string; ip: string; device: string; country: string; platform: string }[];
   readonly devices: { device: string; logins: number; otherAccounts: number }[];
+  /** Risk score, open flags with evidence, behavioural features and linked accounts (models/risk). */
+  readonly risk: UserRiskSection;
   readonly sql: ExecutedSql[];
 }
 
@@ -84,7 +88,7 @@ const toTotals = (row: TotalsRow | undefined): ActivityTotals => ({
 export const userProfileTool = defineTool({
   name: 'user_profile',
   description:
-    'Profile one exchange user by id: KYC state and history, trading volume, deposits and withdrawals, net flows, recent logins and devices (with other accounts on the same device). Contact details are masked unless the asker may see PII.',
+    'Profile one exchange user by id: KYC state and history, trading volume, deposits and withdrawals, net flows, recent logins and devices (with other accounts on the same device), and risk: a risk score, open AML flags with evidence, behavioural features and accounts linked by shared devices, IPs or addresses. Contact details are masked unless the asker may see PII.',
   input: userProfileInput,
   async run(input, context): Promise<UserProfileResult> {
     const sql: ExecutedSql[] = [];
@@ -171,6 +175,12 @@ export const userProfileTool = defineTool({
        FROM logins l WHERE l.user_id = $1 GROUP BY l.device_id ORDER BY logins DESC LIMIT 10`,
       [userId],
     );
+    const { thresholds, highRisk } = defaultRiskConfig();
+    const risk = await userRiskSection(
+      auditedSource(context, 'user_profile', sql),
+      auditedQuery(context, 'user_profile', sql, context.app),
+      { userId, now: context.now, thresholds, highRisk },
+    );
     const depositsLifetime = toTotals(depositsAll);
     const withdrawalsLifetime = toTotals(withdrawalsAll);
     return {
@@ -216,6 +226,7 @@ export const userProfileTool = defineTool({
         logins: Number(row.logins),
         otherAccounts: Number(row.other_accounts),
       })),
+      risk,
       sql,
     };
   },

@@ -4,15 +4,12 @@
  */
 import { Command } from 'commander';
 import { AnalystError, asAnalystError } from '../../core/errors.js';
-import { registerAlertsCommand } from './commands/alerts.js';
 import { registerAnomalyCommand } from './commands/anomaly.js';
 import { registerAskCommand } from './commands/ask.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { runChat } from './commands/chat.js';
 import { registerDemoCommand } from './commands/demo.js';
-import { registerRecommendCommand } from './commands/recommend.js';
 import { registerRouteCommand } from './commands/route.js';
-import { registerServeCommand } from './commands/serve.js';
 import { registerSqlCommand } from './commands/sql.js';
 import { requestedExitCode, resetExitCode, setExitCode } from './exit-code.js';
 import type { GlobalFlags } from './runtime.js';
@@ -39,17 +36,41 @@ export function createProgram(): Command {
   registerSqlCommand(program);
   registerAnomalyCommand(program);
   registerAuditCommand(program);
-  registerServeCommand(program);
-  registerAlertsCommand(program);
-  registerRecommendCommand(program);
   return program;
 }
+
+/**
+ * Commands whose dependencies are heavy (Slack, Discord, schedulers, model training) are imported only
+ * when they run, so `analyst ask` starts fast. `--help` lists them from this table.
+ */
+const HEAVY_COMMANDS: Readonly<
+  Record<string, { description: string; register: (program: Command) => Promise<unknown> }>
+> = {
+  serve: {
+    description: 'Run the Slack and/or Discord bot (from the environment), /healthz and /metrics',
+    register: async (program) => (await import('./commands/serve.js')).registerServeCommand(program),
+  },
+  alerts: {
+    description: 'Proactive alerts (run-once)',
+    register: async (program) => (await import('./commands/alerts.js')).registerAlertsCommand(program),
+  },
+  recommend: {
+    description: 'Recommendations: offline evaluation and refresh',
+    register: async (program) => (await import('./commands/recommend.js')).registerRecommendCommand(program),
+  },
+};
 
 /** Runs the CLI; a failure prints its message (no stack, no SQL) and sets a non-zero exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   resetExitCode();
   try {
-    await createProgram().parseAsync([...argv]);
+    const program = createProgram();
+    const name = argv.slice(2).find((word) => !word.startsWith('-'));
+    for (const [command, heavy] of Object.entries(HEAVY_COMMANDS)) {
+      if (command === name) await heavy.register(program);
+      else program.command(command).description(heavy.description);
+    }
+    await program.parseAsync([...argv]);
   } catch (error) {
     const failure = asAnalystError(error);
     process.stderr.write(`error: ${failure.message}\n`);

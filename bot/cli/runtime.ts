@@ -10,7 +10,7 @@ import { buildRollups, clearSemanticCaches } from '../../warehouse/semantic/inde
 import { openStores, type Stores, storeOptionsFromConfig } from '../../warehouse/stores.js';
 import { type AskPipeline, createAskPipeline } from '../ask.js';
 import { createConversationStore } from '../conversation-store.js';
-import { createRouterFromConfig } from '../llm/index.js';
+import { createRouterFromConfig } from '../llm/router-from-config.js';
 import {
   type AccessConfig,
   type AccessPolicy,
@@ -140,7 +140,7 @@ export async function openRuntime(
       }
     }
     const access = loadAccessPolicy();
-    const router = createRouterFromConfig(config, await createOfflineRouter(), {
+    const router = createRouterFromConfig(config, await createOfflineRouter({ lazy: true }), {
       allowedTools: (toolName, asker) => (asker ? access.check(toolName, asker).allowed : true),
     });
     const pipeline = createAskPipeline({

@@ -1,3 +1,6 @@
+import type { AddressProfileResult } from '../../tools/address-profile.js';
+import type { AlertsListResult } from '../../tools/alerts-list.js';
+import type { AnomalyScanResult } from '../../tools/anomaly-scan.js';
 import type { ExecutedSql } from '../../tools/define-tool.js';
 import type { DescribeDataResult } from '../../tools/describe-data.js';
 import type { MetricForecastResult } from '../../tools/metric-forecast.js';
@@ -13,6 +16,12 @@ import {
   formatValue,
   type ValueUnit,
 } from './format.js';
+import {
+  renderAddressProfile,
+  renderAlertsList,
+  renderAnomalyScan,
+  userRiskSentences,
+} from './risk-answers.js';
 import type { TextTable } from './table.js';
 
 /** A chart the answer would like drawn; our own code builds it from the result (never an LLM). */
@@ -50,6 +59,12 @@ export function renderAnswer(result: RenderableResult): Answer {
       return renderUserProfile(result as unknown as UserProfileResult);
     case 'forecast':
       return renderForecast(result as unknown as MetricForecastResult);
+    case 'anomaly_scan':
+      return renderAnomalyScan(result as unknown as AnomalyScanResult);
+    case 'address_profile':
+      return renderAddressProfile(result as unknown as AddressProfileResult);
+    case 'alerts_list':
+      return renderAlertsList(result as unknown as AlertsListResult);
     default:
       return renderGeneric(result);
   }
@@ -343,6 +358,7 @@ function renderUserProfile(result: UserProfileResult): Answer {
     sharedDevices.length
       ? `${formatCount(sharedDevices.length)} of the user's devices are also used by other accounts.`
       : 'No device shared with other accounts.',
+    result.risk ? userRiskSentences(result) : '',
     user.masked ? 'Contact details are masked for your role.' : '',
   ]
     .filter(Boolean)

@@ -767,6 +767,8 @@ export interface OfflineRouterOptions {
    * Default: `ANALYST_ROUTER_EXEMPLARS` from the environment, else `default`.
    */
   readonly exemplars?: ExemplarMode | Embedder;
+  /** Load the exemplar index on the first question whose keywords are weak, not at creation. */
+  readonly lazy?: boolean;
   /** Told when the embedder cannot be loaded and the router falls back to keywords only. */
   readonly onWarning?: (message: string) => void;
   /**
@@ -895,21 +897,29 @@ export async function createOfflineRouter(options: OfflineRouterOptions = {}): P
     options.exemplars ??
     (configured === 'transformer' || configured === 'lsa' || configured === 'none' ? configured : 'default');
   const cacheDir = options.cacheDir === undefined ? defaultRouterCacheDir() : options.cacheDir;
-  const loaded = await loadIndex(
-    mode,
-    cacheDir === false ? undefined : createFileRouterCache(cacheDir),
-    String(cacheDir),
-    warn,
-  );
-  const index = loaded?.index;
-  const kind = loaded?.kind ?? 'transformer';
+  const load = () =>
+    loadIndex(mode, cacheDir === false ? undefined : createFileRouterCache(cacheDir), String(cacheDir), warn);
+  // Lazy: one-shot commands (`analyst ask`) only pay for the embedding model when keywords are weak.
+  let loaded = options.lazy ? undefined : await load();
+  let attempted = !options.lazy;
+  let index = loaded?.index;
+  let kind = loaded?.kind ?? 'transformer';
+  const ensureIndex = async (): Promise<ExemplarIndex | undefined> => {
+    if (!attempted) {
+      attempted = true;
+      loaded = await load();
+      index = loaded?.index;
+      kind = loaded?.kind ?? 'transformer';
+    }
+    return index;
+  };
 
   let questions = 0;
   let votes = 0;
   const evidenceFor = async (question: string, slots: Slots, withVotes: boolean): Promise<Evidence> => {
     const text = normaliseText(question);
     const base = { text, scores: toolScores(text), metrics: metricEvidence(text) };
-    if (!withVotes || !index) return base;
+    if (!withVotes || !(await ensureIndex()) || !index) return base;
     try {
       votes++;
       return { ...base, votes: await index.vote(slots.remainder || question), votesKind: kind };
@@ -970,7 +980,7 @@ export async function createOfflineRouter(options: OfflineRouterOptions = {}): P
         }
       }
     }
-    if (!resolved && decision.weak && index) {
+    if (!resolved && decision.weak && (await ensureIndex())) {
       decision = decide(question, slots, now, await evidenceFor(question, slots, true));
     }
     return toRoute(decision);
@@ -991,7 +1001,9 @@ export async function createOfflineRouter(options: OfflineRouterOptions = {}): P
     return undefined;
   };
   return {
-    exemplarIndex: index,
+    get exemplarIndex() {
+      return index;
+    },
     describe: () =>
       index
         ? `offline router: keywords and slots, with ${index.size} exemplars embedded by ${index.embedderId}`

@@ -182,7 +182,10 @@ async function outlierEvidence(
   for (const row of rows) {
     const userId = toNumber(row.user_id);
     let list = byUser.get(userId);
-    if (!list) byUser.set(userId, (list = []));
+    if (!list) {
+      list = [];
+      byUser.set(userId, list);
+    }
     list.push({
       kind: row.kind,
       id: toNumber(row.id),

@@ -74,19 +74,33 @@ interface ReadTable {
   columns: string[];
   /** Column-major values, NaN where missing. */
   values: Float64Array[];
-  report: { skippedRows: { line: number; reason: string }[]; droppedColumns: { column: string; reason: string }[] };
+  report: {
+    skippedRows: { line: number; reason: string }[];
+    droppedColumns: { column: string; reason: string }[];
+  };
 }
 
 /** Reads id, optional label, and numeric columns (all, or only `wanted`). */
 async function readTable(
   source: TextSource,
-  options: { idColumn: string; labelColumn?: string; ignoreColumns?: readonly string[]; wanted?: readonly string[] },
+  options: {
+    idColumn: string;
+    labelColumn?: string;
+    ignoreColumns?: readonly string[];
+    wanted?: readonly string[];
+  },
 ): Promise<ReadTable> {
   const table = await readCsvWithHeader(source);
   const header = table.columns;
   const require = (name: string): number => {
     const index = header.indexOf(name);
-    if (index < 0) throw new UnknownNameError({ code: 'csv_column_unknown', kind: 'column', input: name, available: header });
+    if (index < 0)
+      throw new UnknownNameError({
+        code: 'csv_column_unknown',
+        kind: 'column',
+        input: name,
+        available: header,
+      });
     return index;
   };
   const idIndex = require(options.idColumn);
@@ -106,7 +120,10 @@ async function readTable(
     .map((name, index) => ({ name, index }))
     .filter(
       ({ name, index }) =>
-        index !== idIndex && index !== labelIndex && !ignored.has(name) && (!options.wanted || options.wanted.includes(name)),
+        index !== idIndex &&
+        index !== labelIndex &&
+        !ignored.has(name) &&
+        (!options.wanted || options.wanted.includes(name)),
     );
   const columns = featureIndexes.map(({ name }) => name);
   const buffers = featureIndexes.map(() => [] as number[]);
@@ -194,7 +211,11 @@ function choleskySolve(matrix: Float64Array, vector: Float64Array, size: number)
       let sum = matrix[row * size + column]!;
       for (let k = 0; k < column; k++) sum -= matrix[row * size + k]! * matrix[column * size + k]!;
       if (row === column) {
-        if (sum <= 0) throw new InvalidInputError('risk_model_singular', 'The training data is degenerate (singular Hessian).');
+        if (sum <= 0)
+          throw new InvalidInputError(
+            'risk_model_singular',
+            'The training data is degenerate (singular Hessian).',
+          );
         matrix[row * size + row] = Math.sqrt(sum);
       } else {
         matrix[row * size + column] = sum / matrix[column * size + column]!;
@@ -349,7 +370,8 @@ export async function trainRiskModel(
   let logLoss = 0;
   for (let index = 0; index < rows; index++) {
     let margin = weights[size - 1]!;
-    for (let feature = 0; feature < kept.length; feature++) margin += weights[feature]! * kept[feature]!.values[index]!;
+    for (let feature = 0; feature < kept.length; feature++)
+      margin += weights[feature]! * kept[feature]!.values[index]!;
     const p = Math.min(1 - 1e-15, Math.max(1e-15, sigmoid(margin)));
     probability[index] = p;
     logLoss -= y[index] ? Math.log(p) : Math.log(1 - p);
@@ -426,7 +448,10 @@ export function loadRiskModel(file: string): RiskModel {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new InvalidInputError('risk_model_unreadable', `Cannot read the risk model ${file}: ${(error as Error).message}`);
+    throw new InvalidInputError(
+      'risk_model_unreadable',
+      `Cannot read the risk model ${file}: ${(error as Error).message}`,
+    );
   }
   const model = parsed as Partial<RiskModel>;
   if (model.format !== RISK_MODEL_FORMAT || model.version !== 1 || !Array.isArray(model.features)) {
@@ -443,7 +468,9 @@ function reportLines(file: string, report: RiskModelReport): string[] {
   for (const row of report.skippedRows) lines.push(`skipped line ${row.line}: ${row.reason}`);
   for (const column of report.droppedColumns) lines.push(`dropped column ${column.column}: ${column.reason}`);
   for (const [column, count] of Object.entries(report.imputed)) {
-    lines.push(`imputed ${count} missing value${count === 1 ? '' : 's'} of ${column} with the training median`);
+    lines.push(
+      `imputed ${count} missing value${count === 1 ? '' : 's'} of ${column} with the training median`,
+    );
   }
   return [`read ${report.rows} rows of ${file}`, ...lines];
 }
@@ -495,7 +522,9 @@ export async function runRiskScoreCommand(options: {
   const output = options.output ?? process.stdout;
   let buffer = '';
   for (const scored of scores) buffer += `${JSON.stringify(scored)}\n`;
-  await new Promise<void>((resolve, reject) => output.write(buffer, (error) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    output.write(buffer, (error) => (error ? reject(error) : resolve())),
+  );
   (options.errorOutput ?? process.stderr).write(
     options.json ? `${JSON.stringify(report)}\n` : `${reportLines(options.file, report).join('\n')}\n`,
   );

@@ -802,7 +802,10 @@ ORDER BY l.user_id, l.created_at, l.login_id`;
   const members = new Map<string, Set<number>>();
   const addMember = (device: string, user: number): void => {
     let set = members.get(device);
-    if (!set) members.set(device, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      members.set(device, set);
+    }
     set.add(user);
   };
   for (const row of rows) addMember(row.device_id, toNumber(row.user_id));
@@ -877,7 +880,10 @@ function groupBy<Row, Key>(rows: readonly Row[], key: (row: Row) => Key): [Key, 
   for (const row of rows) {
     const value = key(row);
     let group = groups.get(value);
-    if (!group) groups.set(value, (group = []));
+    if (!group) {
+      group = [];
+      groups.set(value, group);
+    }
     group.push(row);
   }
   return [...groups];

@@ -219,7 +219,10 @@ FROM shared s ORDER BY s.via, s.value, s.user_id`,
     }
     if (other === userId) continue;
     let entry = accounts.get(other);
-    if (!entry) accounts.set(other, (entry = { devices: new Set(), ips: new Set(), addresses: new Set() }));
+    if (!entry) {
+      entry = { devices: new Set(), ips: new Set(), addresses: new Set() };
+      accounts.set(other, entry);
+    }
     (row.via === 'device' ? entry.devices : row.via === 'ip' ? entry.ips : entry.addresses).add(row.value);
   }
   const list = [...accounts].map(

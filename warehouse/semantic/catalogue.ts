@@ -265,7 +265,7 @@ export const SOURCES = {
     timeColumn: 'k.decided_at',
     userIdColumn: 'k.user_id',
     where: "k.status IN ('approved', 'rejected')",
-    dimensions: { country: 'u.country', kyc_level: 'k.kyc_level' },
+    dimensions: { country: 'u.country', kyc_level: 'k.kyc_level', vip_tier: 'u.vip_tier' },
   },
   kyc_backlog: {
     name: 'kyc_backlog',

@@ -2,8 +2,12 @@ import type { Command } from 'commander';
 import { InvalidInputError } from '../../../core/errors.js';
 import { runAnomalyScoreCommand } from '../../../models/anomaly/index.js';
 import type { GlobalFlags } from '../runtime.js';
+import { registerAnomalyScanCommand } from './risk.js';
 
-/** `analyst anomaly score FILE.csv --id-col C [--ignore-cols a,b]`: Isolation Forest scores of any numeric CSV. */
+/**
+ * `analyst anomaly score FILE.csv --id-col C [--ignore-cols a,b]`: Isolation Forest scores of any numeric
+ * CSV; `analyst anomaly scan` (bot/cli/commands/risk.ts): the AML scenarios on the warehouse.
+ */
 export function registerAnomalyCommand(program: Command): Command {
   const anomaly = program.command('anomaly').description('Anomaly detection');
   anomaly
@@ -52,5 +56,6 @@ export function registerAnomalyCommand(program: Command): Command {
         });
       },
     );
+  registerAnomalyScanCommand(anomaly);
   return anomaly;
 }

@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { renderChartPng } from '../../render/chart.js';
 import { tableToCsv } from '../../render/table.js';
 import { setExitCode } from '../exit-code.js';
 import { formatOutcomeForTerminal, outcomeToJson } from '../print.js';
@@ -27,6 +26,7 @@ export function registerAskCommand(program: Command): void {
           `${flags.json ? JSON.stringify(outcomeToJson(outcome)) : formatOutcomeForTerminal(outcome)}\n`,
         );
         if (options.chart && outcome.answer?.chart) {
+          const { renderChartPng } = await import('../../render/chart.js');
           const rendered = await renderChartPng(outcome.answer.chart);
           writeFileSync(options.chart, rendered.png);
           process.stderr.write(`chart: ${options.chart} (${rendered.width}×${rendered.height})\n`);

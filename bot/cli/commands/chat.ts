@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import type { AskOutcome } from '../../ask.js';
-import { renderChartPng } from '../../render/chart.js';
 import { tableToCsv } from '../../render/table.js';
 import { formatOutcomeForTerminal } from '../print.js';
 import { type GlobalFlags, openRuntime, parseNow, terminalAsker } from '../runtime.js';
@@ -82,6 +81,7 @@ export async function runChat(flags: GlobalFlags): Promise<void> {
             'No chart for the last answer (charts come with time series and breakdowns).\n',
           );
         else {
+          const { renderChartPng } = await import('../../render/chart.js');
           const rendered = await renderChartPng(last.answer.chart);
           writeFileSync(file, rendered.png);
           process.stdout.write(

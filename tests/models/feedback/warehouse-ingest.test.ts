@@ -12,7 +12,7 @@ if (!HAVE_SHARED) announceSkip('demo feedback ingestion', '../shared/data/bankin
 (HAVE_SHARED ? describe : describe.skip)('ingesting the demo warehouse feedback', () => {
   let connection: SqlConnection;
   beforeAll(async () => {
-    connection = await pgliteDemo({ scale: 0.05 });
+    connection = await pgliteDemo({ scale: 0.2 });
   });
   afterAll(async () => {
     await connection.close();

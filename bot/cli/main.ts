@@ -54,6 +54,10 @@ const HEAVY_COMMANDS: Readonly<
     description: 'Proactive alerts (run-once)',
     register: async (program) => (await import('./commands/alerts.js')).registerAlertsCommand(program),
   },
+  feedback: {
+    description: 'Customer feedback: ingest, search, topics',
+    register: async (program) => (await import('./commands/feedback.js')).registerFeedbackCommand(program),
+  },
   recommend: {
     description: 'Recommendations: offline evaluation and refresh',
     register: async (program) => (await import('./commands/recommend.js')).registerRecommendCommand(program),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { inScanTransaction, type RiskHit, runRiskScan, upsertRiskAlerts } from '../models/risk/index.js';
 import { defineTool, type ExecutedSql } from './define-tool.js';
-import { auditedQuery, auditedSource, scanWindow } from './risk-source.js';
+import { auditedQuery, deferredAuditSource, scanWindow } from './risk-source.js';
 import { timeRangeSchema } from './time-range-schema.js';
 
 /** AML scenarios of DESIGN.md. */
@@ -60,12 +60,12 @@ export const anomalyScanTool = defineTool({
   async run(input, context): Promise<AnomalyScanResult> {
     const sql: ExecutedSql[] = [];
     const window = scanWindow(input.time_range, context.now);
-    const outcome = await inScanTransaction(context.warehouse, (transaction) =>
-      runRiskScan(auditedSource(context, 'anomaly_scan', sql, transaction), {
-        scenario: input.scenario,
-        window,
-      }),
-    );
+    let flush = async (): Promise<void> => {};
+    const outcome = await inScanTransaction(context.warehouse, (transaction) => {
+      const audited = deferredAuditSource(context, 'anomaly_scan', sql, transaction);
+      flush = audited.flush;
+      return runRiskScan(audited.source, { scenario: input.scenario, window });
+    }).finally(() => flush());
     const stored = await upsertRiskAlerts(
       auditedQuery(context, 'anomaly_scan', sql, context.app, (params) => [
         `(${outcome.hits.length} hits as JSON)`,

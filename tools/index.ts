@@ -1,6 +1,9 @@
+export type { AddressProfileResult } from './address-profile.js';
 export { addressProfileInput, addressProfileTool, CHAINS } from './address-profile.js';
-export { alertsListInput, alertsListTool } from './alerts-list.js';
-export { AML_SCENARIOS, anomalyScanInput, anomalyScanTool } from './anomaly-scan.js';
+export type { AlertsListResult } from './alerts-list.js';
+export { ALERTS_LIST_LIMIT, alertsListInput, alertsListTool } from './alerts-list.js';
+export type { AnomalyScanHit, AnomalyScanResult } from './anomaly-scan.js';
+export { AML_SCENARIOS, anomalyScanInput, anomalyScanTool, DEFAULT_SCAN_LIMIT } from './anomaly-scan.js';
 export type {
   Asker,
   AuditEntry,
@@ -23,3 +26,4 @@ export { TOOLS } from './registry.js';
 export { timeRangeSchema } from './time-range-schema.js';
 export type { UserProfileResult } from './user-profile.js';
 export { userProfileInput, userProfileTool } from './user-profile.js';
+// risk-source.ts (audited sources and scan windows for the risk tools) is internal to tools/ on purpose.

@@ -8,7 +8,7 @@ import type { RiskQuery, RiskSource, RiskWindow } from '../models/risk/index.js'
 import type { SqlConnection } from '../warehouse/connection.js';
 import { dialectFor } from '../warehouse/dialect.js';
 import { parseInstant } from '../warehouse/semantic/index.js';
-import { type ExecutedSql, runAuditedQuery, type ToolContext } from './define-tool.js';
+import { type AuditEntry, type ExecutedSql, runAuditedQuery, type ToolContext } from './define-tool.js';
 
 /**
  * A query function that audits each statement under `tool` and appends it to `trail`. `showParams`
@@ -36,6 +36,46 @@ export function auditedSource(
   connection: SqlConnection = context.warehouse,
 ): RiskSource {
   return { dialect: dialectFor(connection.dialect), query: auditedQuery(context, tool, trail, connection) };
+}
+
+/**
+ * An audited {@link RiskSource} for a transaction whose connection the audit log also writes to (the
+ * embedded store is one session: an audit write from inside the transaction would wait for the
+ * transaction to end, forever). Statements are timed and kept as they run; their audit entries are
+ * written by `flush()`, which the caller runs after the transaction, whatever its outcome.
+ */
+export function deferredAuditSource(
+  context: ToolContext,
+  tool: string,
+  trail: ExecutedSql[],
+  connection: SqlConnection,
+): { source: RiskSource; flush(): Promise<void> } {
+  const pending: AuditEntry[] = [];
+  const query = async <Row>(sql: string, params: readonly unknown[]): Promise<Row[]> => {
+    const started = performance.now();
+    try {
+      const { rows } = await connection.query<Row>(sql, params);
+      const durationMs = performance.now() - started;
+      pending.push({ kind: 'sql', tool, sql, rowCount: rows.length, durationMs });
+      trail.push({ sql, params, rowCount: rows.length, durationMs });
+      return rows;
+    } catch (error) {
+      pending.push({
+        kind: 'sql',
+        tool,
+        sql,
+        durationMs: performance.now() - started,
+        error: (error as Error).message,
+      });
+      throw error;
+    }
+  };
+  return {
+    source: { dialect: dialectFor(connection.dialect), query },
+    async flush() {
+      for (const entry of pending.splice(0)) await context.audit.record(entry);
+    },
+  };
 }
 
 /**

@@ -41,6 +41,9 @@ export async function createPostgresConnection(options: PostgresConnectionOption
     options: '-c TimeZone=UTC',
     types: typeParsers as pg.CustomTypesConfig,
   });
+  // An idle client dropped by the server (restart, DROP DATABASE … FORCE) must not crash the process;
+  // the next query reconnects or fails with its own error.
+  pool.on('error', () => undefined);
   // Fail fast with a clear message when the server is not there.
   try {
     const client = await pool.connect();

@@ -58,6 +58,10 @@ const HEAVY_COMMANDS: Readonly<
     description: 'Customer feedback: ingest, search, topics',
     register: async (program) => (await import('./commands/feedback.js')).registerFeedbackCommand(program),
   },
+  risk: {
+    description: 'Supervised risk model: train and score',
+    register: async (program) => (await import('./commands/risk.js')).registerRiskCommand(program),
+  },
   recommend: {
     description: 'Recommendations: offline evaluation and refresh',
     register: async (program) => (await import('./commands/recommend.js')).registerRecommendCommand(program),

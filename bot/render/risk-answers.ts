@@ -12,6 +12,9 @@ import type { Answer } from './answer.js';
 import { formatCount, formatRange, formatUsd } from './format.js';
 
 const words = (scenario: string): string => scenario.replaceAll('_', ' ');
+/** '1 transfer', '3 transfers'. */
+const counted = (count: number, noun: string, plural = `${noun}s`): string =>
+  `${formatCount(count)} ${count === 1 ? noun : plural}`;
 const score = (value: number): string => value.toFixed(2);
 const minute = (iso: string | null): string => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
 
@@ -103,15 +106,16 @@ export function renderAddressProfile(result: AddressProfileResult): Answer {
   } else {
     const { incoming, outgoing } = result.onChain;
     sentences.push(
-      `On-chain: ${formatCount(incoming.transfers)} incoming transfers of ${formatUsd(incoming.usd)} and ${formatCount(outgoing.transfers)} outgoing of ${formatUsd(outgoing.usd)}${
+      `On-chain: ${counted(incoming.transfers, 'incoming transfer')} of ${formatUsd(incoming.usd)} and ${formatCount(outgoing.transfers)} outgoing of ${formatUsd(outgoing.usd)}${
         result.onChain.firstSeen
           ? `, first seen ${minute(result.onChain.firstSeen)}, last seen ${minute(result.onChain.lastSeen)}`
           : ''
       }.`,
     );
+    const exchange = result.exchange;
     sentences.push(
-      result.exchange.users
-        ? `${formatCount(result.exchange.users)} exchange ${result.exchange.users === 1 ? 'user' : 'users'} touched it: ${formatCount(result.exchange.deposits)} deposits of ${formatUsd(result.exchange.depositUsd)} from it and ${formatCount(result.exchange.withdrawals)} withdrawals of ${formatUsd(result.exchange.withdrawalUsd)} to it (top: user ${result.exchange.topUsers
+      exchange.users
+        ? `${counted(exchange.users, 'exchange user')} touched it: ${counted(exchange.deposits, 'deposit')} of ${formatUsd(exchange.depositUsd)} from it and ${counted(exchange.withdrawals, 'withdrawal')} of ${formatUsd(exchange.withdrawalUsd)} to it (top: user ${exchange.topUsers
             .map((user) => user.userId)
             .slice(0, 3)
             .join(', user ')}).`

@@ -294,12 +294,15 @@ FROM (
             level: 'medium',
             reason: `${nearest.direction} exposure to a ${nearest.label} address ${nearest.hops} hops away`,
           }
-        : incoming.transfers + outgoing.transfers > 0 || labelRows.length > 0
+        : incoming.transfers + outgoing.transfers + users.length + labelRows.length > 0
           ? {
               level: 'low',
               reason: `no ${thresholds.illicit_labels.join('/')} address within ${maxHops} hops`,
             }
-          : { level: 'none', reason: 'the warehouse has no transfers or labels for this address' };
+          : {
+              level: 'none',
+              reason: 'the warehouse has no transfers, labels or exchange users for this address',
+            };
   return {
     address: stored,
     chain,

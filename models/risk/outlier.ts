@@ -41,7 +41,7 @@ export interface OutlierScanResult {
 /** The rule text of the outlier scenario. */
 export function outlierRuleText(thresholds: RiskThresholds): string {
   const config = thresholds.outlier;
-  return `The ${config.top} users an Isolation Forest (${config.trees} trees, ${config.max_samples} users per tree, seed ${config.seed}) finds easiest to isolate on ${config.features.join(', ')} over the period; not a rule, a ranking to review.`;
+  return `The ${config.top} users an Isolation Forest (${config.trees} trees, ${config.max_samples} users per tree, seed ${config.seed}) finds easiest to isolate on ${config.features.join(', ')} over the period, if their anomaly score is at least ${config.min_score}; not a rule, a ranking to review.`;
 }
 
 /**
@@ -83,7 +83,7 @@ export async function runOutlierScan(
   const order = Array.from({ length: rows.length }, (_, index) => index).sort(
     (a, b) => scores[b]! - scores[a]! || rows[a]!.userId - rows[b]!.userId,
   );
-  const top = order.slice(0, take);
+  const top = order.slice(0, take).filter((index) => scores[index]! >= config.min_score);
   const labels = Object.fromEntries(features.map((feature) => [feature.name, feature.label]));
   const explained = top.map((index) => ({
     index,

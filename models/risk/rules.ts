@@ -774,12 +774,16 @@ const sharedDevice: RuleRunner = async (source, options) => {
   const parameters = new SqlParameters(dialect);
   const { start, end } = windowPlaceholders(parameters, options.window);
   const minimum = parameters.add(rule.min_accounts, 'integer');
+  // With a user filter the devices are still counted over everyone's logins (that is what "shared"
+  // means), but only the devices those users logged in from need counting.
+  const ownDevices = options.userIds
+    ? ` AND device_id IN (SELECT device_id FROM logins WHERE created_at >= ${start} AND created_at < ${end}${userFilter(dialect, parameters, 'user_id', options.userIds)})`
+    : '';
   const users = userFilter(dialect, parameters, 'l.user_id', options.userIds);
-  // With a user filter the devices are still found among everyone's logins: that is what "shared" means.
   const sql = `WITH ${dialect.materialized(
     'window_logins',
     `SELECT login_id, user_id, device_id, ip, country, created_at FROM logins
-  WHERE created_at >= ${start} AND created_at < ${end}`,
+  WHERE created_at >= ${start} AND created_at < ${end}${ownDevices}`,
   )},
 devices AS (
   SELECT device_id, COUNT(DISTINCT user_id) AS accounts FROM window_logins GROUP BY device_id HAVING COUNT(DISTINCT user_id) >= ${minimum}

@@ -54,6 +54,8 @@ export const riskThresholdsSchema = z
       max_samples: count,
       seed: z.number().int(),
       top: count.max(500),
+      /** Isolation Forest scores near 0.5 mean nothing stands out; hits need at least this. */
+      min_score: z.number().min(0).max(1),
     }),
     address_profile: z.object({
       illicit_labels: z.array(z.string().min(1)).min(1),
